@@ -1,0 +1,3 @@
+from xueji.cli import main
+
+main()

@@ -1,0 +1,404 @@
+"""The Typer app: parse options, call one service, render. No SQL and no rules here."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from xueji import __version__, i18n
+from xueji.cli.state import State
+from xueji.domain.errors import N_, XuejiError
+
+
+class XuejiGroup(TyperGroup):
+    """Turns every error a user can cause into one translated line and its exit code."""
+
+    def invoke(self, ctx):
+        from xueji.cli import render
+
+        try:
+            return super().invoke(ctx)
+        except XuejiError as error:
+            render.error(error)
+            ctx.exit(error.exit_code)
+        except sqlite3.Error as error:
+            from xueji.store.db import translate_sqlite_error
+
+            failure = translate_sqlite_error(error)
+            render.error(failure)
+            ctx.exit(failure.exit_code)
+        except KeyboardInterrupt:
+            render.note(N_("Interrupted: nothing was changed."))
+            ctx.exit(130)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as error:
+            # A bug, not something the user did: no traceback (it could hold personal data) unless asked for.
+            if os.environ.get("XUEJI_DEBUG"):
+                raise
+            render.note(N_("Internal error ({kind}); nothing was changed. Run again with XUEJI_DEBUG=1 for details, and report it."),
+                        kind=type(error).__name__)
+            ctx.exit(70)
+        finally:
+            if isinstance(ctx.obj, State):
+                ctx.obj.close()
+
+
+app = typer.Typer(
+    cls=XuejiGroup,
+    name="xueji",
+    help="xueji (學籍): student registration and student numbers for an academic affairs office.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # locals would print students' personal data
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+codes_app = typer.Typer(cls=XuejiGroup, help="List or extend the code table of colleges and majors (學院/專業代碼).",
+                        invoke_without_command=True, pretty_exceptions_enable=False)
+transfer_app = typer.Typer(cls=XuejiGroup, help="Transfers between schools (轉學).", no_args_is_help=True,
+                           pretty_exceptions_enable=False)
+app.add_typer(codes_app, name="codes")
+app.add_typer(transfer_app, name="transfer")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"xueji {__version__}")
+        raise typer.Exit()
+
+
+def _format(value: str) -> str:
+    if value not in ("table", "json", "csv"):
+        raise typer.BadParameter(f"{value!r} is not one of table, json, csv.")
+    return value
+
+
+def _lang(value: Optional[str]) -> Optional[str]:
+    if value is not None and i18n.normalise(value) is None:
+        raise typer.BadParameter(f"{value!r} is not one of en, zh-Hans, zh-Hant.")
+    return value
+
+
+Format = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.", callback=_format)]
+Date = Annotated[Optional[str], typer.Option("--date", help="Effective date YYYY-MM-DD (default: today).")]
+DocNo = Annotated[Optional[str], typer.Option("--doc-no", help="Approval document number (批准文號).")]
+Reason = Annotated[Optional[str], typer.Option("--reason", help="Reason (原因).")]
+Number = Annotated[str, typer.Argument(metavar="STUDENT_NO", help="12-digit student number (學號).", show_default=False)]
+# Person and placement options, shared by `enroll` and `transfer in`. Values are plain text checked by the domain.
+Name = Annotated[str, typer.Option("--name", help="Name (姓名).", show_default=False)]
+Gender = Annotated[str, typer.Option("--gender", help="Gender (性別): 男/女, M/F or 1/2.", show_default=False)]
+Birth = Annotated[str, typer.Option("--birth-date", help="Birth date (出生日期) YYYY-MM-DD.", show_default=False)]
+IdNumber = Annotated[str, typer.Option("--id-number", help="ID number (身份證件號).", show_default=False)]
+College = Annotated[str, typer.Option("--college", help="College code or name (學院).", show_default=False)]
+Major = Annotated[str, typer.Option("--major", help="Major code or name (專業).", show_default=False)]
+Klass = Annotated[str, typer.Option("--class", help="Class 01–99 (班級).", show_default=False)]
+Year = Annotated[Optional[str], typer.Option("--year", help="Enrollment year (default: this year).")]
+IdType = Annotated[str, typer.Option("--id-type", help="ID document type: 1 resident card, 6, 7, 8, 9, A passport, Z.")]
+ExamNo = Annotated[Optional[str], typer.Option("--exam-no", help="Exam number (考生號), 14 digits.")]
+
+
+def _state(ctx: typer.Context) -> State:
+    return ctx.find_root().obj
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[Optional[str], typer.Option("--config", help="Configuration file (default: $XUEJI_CONFIG or ./config.toml).")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="Database file (default: $XUEJI_DB or the configuration's).")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Language: en, zh-Hans, zh-Hant.", callback=_lang)] = None,
+    operator: Annotated[Optional[str], typer.Option("--operator", help="Who is recording (default: $XUEJI_OPERATOR or the login name).")] = None,
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", callback=_version, is_eager=True)] = False,
+) -> None:
+    """xueji (學籍): keep every student's registration and student number.
+
+    Example: xueji enroll --name 張三 --gender 男 --birth-date 2005-03-01 --id-number 11010520050301001X --college 01 --major 01 --class 01
+    """
+    state = State(config, db, lang, operator)
+    ctx.obj = state
+    i18n.set_language(state.language())
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create config.toml and the database here (初始化); keeps whatever exists.
+
+    Example: xueji init
+    """
+    from xueji.cli import render
+    from xueji.services.setup import init as run_init
+
+    state = _state(ctx)
+    result = run_init(state.config_path, state.database_override())
+    render.say(N_("Configuration: {path} ({what})"), path=str(result.config_path),
+               what=N_("created") if result.config_created else N_("kept"))
+    render.say(N_("Database: {path} ({what})"), path=str(result.database_path),
+               what=N_("created") if result.database_created else N_("kept"))
+
+
+@codes_app.callback()
+def codes(ctx: typer.Context, fmt: Format = "table") -> None:
+    """List colleges and majors (學院/專業代碼).
+
+    Example: xueji codes -f json
+    """
+    if ctx.invoked_subcommand is None:
+        from xueji.cli import render
+        from xueji.services import codes as service
+
+        render.codes_table(service.rows(_state(ctx).config()), fmt)
+
+
+@codes_app.command("add-college")
+def add_college(ctx: typer.Context, code: Annotated[str, typer.Argument(help="Two digits, 01–99.")],
+                name: Annotated[str, typer.Argument(help="College name.")]) -> None:
+    """Add a college (新增學院).
+
+    Example: xueji codes add-college 06 藝術學院
+    """
+    from xueji.cli import render
+    from xueji.services import codes as service
+
+    college = service.add_college(_state(ctx).config(), code, name)
+    render.say(N_("Added college {code} {name}."), code=college.code, name=college.name)
+
+
+@codes_app.command("add-major")
+def add_major(ctx: typer.Context, college: Annotated[str, typer.Argument(help="College code.")],
+              code: Annotated[str, typer.Argument(help="Two digits, 01–99.")],
+              name: Annotated[str, typer.Argument(help="Major name.")],
+              national_code: Annotated[Optional[str], typer.Option("--national-code", help="National catalogue code, e.g. 070101.")] = None) -> None:
+    """Add a major to a college (新增專業).
+
+    Example: xueji codes add-major 06 01 美術學 --national-code 130401
+    """
+    from xueji.cli import render
+    from xueji.services import codes as service
+
+    major = service.add_major(_state(ctx).config(), college, code, name, national_code)
+    render.say(N_("Added major {code} {name} to college {college}."), code=major.code, name=major.name, college=college)
+
+
+def _enroll(ctx, fmt, from_school=None, **fields) -> None:
+    from xueji.cli import render
+    from xueji.domain.model import PersonInput
+    from xueji.services import registry
+
+    session = _state(ctx).session()
+    person = PersonInput(fields.pop("name"), fields.pop("gender"), fields.pop("birth_date"),
+                         fields.pop("id_number"), fields.pop("id_type"), fields.pop("exam_no"))
+    student = registry.enroll(session, person, from_school=from_school, **fields)
+    if fmt == "table":
+        print(student.student_no)
+    else:
+        render.changed([student], fmt, "")
+
+
+@app.command()
+def enroll(
+    ctx: typer.Context, name: Name, gender: Gender, birth_date: Birth, id_number: IdNumber, college: College,
+    major: Major, klass: Klass, year: Year = None, id_type: IdType = "1", exam_no: ExamNo = None,
+    date: Date = None, doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Enroll a student and issue the next number of the class (學籍建立). Prints the number.
+
+    Example: xueji enroll --name 李華 --gender 女 --birth-date 2005-06-01 --id-number 110105200506010028 --college 01 --major 01 --class 01 --year 2025
+    """
+    _enroll(ctx, fmt, name=name, gender=gender, birth_date=birth_date, id_number=id_number, college=college,
+            major=major, klass=klass, year=year, id_type=id_type, exam_no=exam_no, date=date, doc_no=doc_no)
+
+
+@transfer_app.command("in")
+def transfer_in(
+    ctx: typer.Context,
+    from_school: Annotated[str, typer.Option("--from-school", help="School the student comes from.", show_default=False)],
+    name: Name, gender: Gender, birth_date: Birth, id_number: IdNumber, college: College, major: Major,
+    klass: Klass, year: Year = None, id_type: IdType = "1", exam_no: ExamNo = None, date: Date = None,
+    doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Register a transfer-in student under a new number (轉入). Prints the number.
+
+    Example: xueji transfer in --from-school 某某大學 --name 王五 --gender 男 --birth-date 2004-01-01 --id-number 440524200401010011 --college 02 --major 02 --class 01
+    """
+    _enroll(ctx, fmt, from_school=from_school, name=name, gender=gender, birth_date=birth_date,
+            id_number=id_number, college=college, major=major, klass=klass, year=year, id_type=id_type,
+            exam_no=exam_no, date=date, doc_no=doc_no)
+
+
+@transfer_app.command("out")
+def transfer_out(
+    ctx: typer.Context, number: Number,
+    to_school: Annotated[str, typer.Option("--to-school", help="Receiving school.", show_default=False)],
+    reason: Reason = None, date: Date = None, doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Transfer a student out to another school (轉出); the number is never reused.
+
+    Example: xueji transfer out 202301010105 --to-school 某某大學 --doc-no 教務〔2025〕12號
+    """
+    from xueji.cli import render
+    from xueji.services import registry
+
+    student = registry.transfer_out(_state(ctx).session(needs_codes=False), number, to_school=to_school,
+                                    reason=reason, date=date, doc_no=doc_no)
+    render.changed([student], fmt, N_("{student_no} transferred out to {school}."), student_no=student.student_no,
+                   school=to_school.strip())
+
+
+@app.command()
+def suspend(
+    ctx: typer.Context, number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="Reason (原因).", show_default=False)],
+    until: Annotated[str, typer.Option("--until", help="Last day of the suspension, YYYY-MM-DD.", show_default=False)],
+    date: Date = None, doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Suspend a student (休學); the registration and number are kept.
+
+    Example: xueji suspend 202301010105 --reason 因病 --until 2026-08-31
+    """
+    from xueji.cli import render
+    from xueji.services import registry
+
+    student = registry.suspend(_state(ctx).session(needs_codes=False), number, reason=reason, until=until,
+                               date=date, doc_no=doc_no)
+    render.changed([student], fmt, N_("{student_no} suspended until {until}."), student_no=student.student_no,
+                   until=student.suspended_until.isoformat())
+
+
+@app.command()
+def resume(
+    ctx: typer.Context, number: Number, date: Date = None,
+    klass: Annotated[Optional[str], typer.Option("--class", help="Resume into another class (01–99).")] = None,
+    cohort: Annotated[Optional[str], typer.Option("--cohort", help="Resume into a later cohort (year).")] = None,
+    doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Resume a suspended student (復學) under the same number.
+
+    Example: xueji resume 202301010105 --class 02 --cohort 2024
+    """
+    from xueji.cli import render
+    from xueji.services import registry
+
+    student = registry.resume(_state(ctx).session(needs_codes=False), number, date=date, klass=klass,
+                              cohort=cohort, doc_no=doc_no)
+    render.changed([student], fmt, N_("{student_no} resumed (class {klass} of {year})."),
+                   student_no=student.student_no, klass=student.current.klass, year=student.current.year)
+
+
+@app.command()
+def withdraw(
+    ctx: typer.Context, number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="Reason (原因).", show_default=False)],
+    date: Date = None, doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Withdraw a student (退學); the number is retired for good.
+
+    Example: xueji withdraw 202301010105 --reason 本人申請 --doc-no 教務〔2025〕3號
+    """
+    from xueji.cli import render
+    from xueji.services import registry
+
+    student = registry.withdraw(_state(ctx).session(needs_codes=False), number, reason=reason, date=date,
+                                doc_no=doc_no)
+    render.changed([student], fmt, N_("{student_no} withdrawn."), student_no=student.student_no)
+
+
+@app.command()
+def graduate(
+    ctx: typer.Context,
+    numbers: Annotated[list[str], typer.Argument(metavar="STUDENT_NO...", help="One or more student numbers.", show_default=False)],
+    outcome: Annotated[str, typer.Option("--outcome", help="graduated (畢業), completed (結業) or incomplete (肄業).")] = "graduated",
+    date: Date = None, doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Close registrations by graduation, completion or incompletion (畢業/結業/肄業); all or none.
+
+    Example: xueji graduate 202101010101 202101010102 --outcome graduated --date 2025-06-30
+    """
+    from xueji.cli import render
+    from xueji.services import registry
+
+    done = registry.graduate(_state(ctx).session(needs_codes=False), numbers, outcome=outcome, date=date,
+                             doc_no=doc_no)
+    render.changed(done, fmt, N_("{count} student(s) closed as {status}."), many=True, count=len(done),
+                   status=done[0].status.label)
+
+
+@app.command()
+def cancel(
+    ctx: typer.Context, number: Number,
+    cause: Annotated[str, typer.Option("--cause", help="deceased (死亡) or missing (失蹤).", show_default=False)],
+    reason: Reason = None, date: Date = None, doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Cancel a registration for death or a missing student (注銷).
+
+    Example: xueji cancel 202301010105 --cause missing --reason 經核實下落不明
+    """
+    from xueji.cli import render
+    from xueji.services import registry
+
+    student = registry.cancel(_state(ctx).session(needs_codes=False), number, cause=cause, reason=reason,
+                              date=date, doc_no=doc_no)
+    render.changed([student], fmt, N_("{student_no} cancelled: {status}."), student_no=student.student_no,
+                   status=student.status.label)
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    number: Annotated[Optional[str], typer.Argument(metavar="[STUDENT_NO]", help="A student number.", show_default=False)] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Part of the name.")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="ID number.")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="Cohort year.")] = None,
+    college: Annotated[Optional[str], typer.Option("--college", help="College code.")] = None,
+    major: Annotated[Optional[str], typer.Option("--major", help="Major code.")] = None,
+    klass: Annotated[Optional[str], typer.Option("--class", help="Class.")] = None,
+    status: Annotated[Optional[list[str]], typer.Option("--status", help="Status (repeatable): active, suspended, …")] = None,
+    limit: Annotated[str, typer.Option("--limit", help="At most N students, 0 for all.")] = "100",
+    fmt: Format = "table",
+) -> None:
+    """Find students (查詢), newest first.
+
+    Example: xueji query --college 01 --status suspended -f csv
+    """
+    from xueji.cli import render
+    from xueji.services import queries
+
+    session = _state(ctx).session(needs_codes=False)
+    found, total = queries.query(session, student_no=number, name=name, id_number=id_number, year=year,
+                                 college=college, major=major, klass=klass, statuses=status, limit=limit)
+    render.students(found, total, fmt, session.codes_table)
+
+
+@app.command()
+def show(ctx: typer.Context, number: Number, fmt: Format = "table") -> None:
+    """Show a student's record and whole history (學籍檔案).
+
+    Example: xueji show 202301010105 -f json
+    """
+    from xueji.cli import render
+    from xueji.services import queries
+
+    session = _state(ctx).session(needs_codes=False)
+    student, events = queries.show(session, number)
+    render.student_view(student, events, fmt, session.codes_table)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    folder: Annotated[str, typer.Option("--dir", help="Sandbox folder.")] = "xueji-demo",
+) -> None:
+    """Build a practice sandbox with sample students (練習沙盒); never touches the working database.
+
+    Example: xueji demo --dir /tmp/practice
+    """
+    from xueji.cli import render
+    from xueji.services import demo as service
+
+    state = _state(ctx)
+    result = service.build(Path(folder).expanduser().absolute(), operator=state.operator(), language=i18n.language())
+    render.demo_report(result)

@@ -1,0 +1,308 @@
+"""The one place that turns records into output: tables, JSON, CSV and messages.
+
+Personal data reaches the screen only through ``student_record`` and ``student_view`` — the
+place where masking and access logging belong.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+
+from xueji.domain.codetable import CodeTable
+from xueji.domain.errors import InvalidData, Msgid, XuejiError
+from xueji.domain.model import Event, Student
+from xueji.domain.status import EventKind, Status
+from xueji.domain.validate import FIELD_LABELS, GENDERS, ID_TYPES
+from xueji.i18n import N_, _
+
+FORMATS = ("table", "json", "csv")
+
+STUDENT_KEYS = (
+    "student_no", "name", "gender", "birth_date", "id_type", "id_number", "exam_no", "enroll_year", "college",
+    "major", "class", "seat", "status", "status_since", "suspended_until", "current_year", "current_college",
+    "current_major", "current_class",
+)
+EVENT_KEYS = (
+    "id", "kind", "jyt_code", "effective_date", "recorded_at", "operator", "reason", "doc_no", "status_before",
+    "status_after", "detail",
+)
+
+
+# --- messages ----------------------------------------------------------------------------
+
+def message_text(message: str, params: dict) -> str:
+    """Translate a msgid and fill in its parameters, translating those that are msgids or errors themselves."""
+    values = {}
+    for key, value in params.items():
+        if isinstance(value, Msgid):
+            values[key] = _(value)
+        elif isinstance(value, XuejiError):
+            values[key] = error_text(value)
+        else:
+            values[key] = value
+    try:
+        return _(message).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return message.format(**values)
+
+
+def error_text(error: XuejiError) -> str:
+    if isinstance(error, InvalidData):
+        parts = []
+        for problem in error.problems:
+            label = _(FIELD_LABELS.get(problem.field, problem.field))
+            parts.append(_("{field}: {problem}").format(field=label, problem=message_text(problem.message, problem.params)))
+        return "; ".join(parts)
+    return message_text(error.message, error.params)
+
+
+def error(error: XuejiError) -> None:
+    """One line on stderr in the operator's language, with a hint where one helps."""
+    text = _("Error: {message}").format(message=error_text(error))
+    if error.hint:
+        text += " " + _("Hint: {hint}").format(hint=message_text(error.hint, error.params))
+    print(text, file=sys.stderr)
+
+
+def say(message: str, **params) -> None:
+    """A confirmation on stdout (msgid + parameters)."""
+    print(message_text(message, params))
+
+
+def note(message: str, **params) -> None:
+    """A remark on stderr, so it never mixes with data a script reads."""
+    print(message_text(message, params), file=sys.stderr)
+
+
+# --- records -----------------------------------------------------------------------------
+
+def student_record(student: Student) -> dict:
+    """A student as stable keys and codes: the shape of JSON and CSV output."""
+    p, entry, current = student.person, student.entry, student.current
+    return {
+        "student_no": student.student_no,
+        "name": p.name,
+        "gender": p.gender,
+        "birth_date": p.birth_date.isoformat(),
+        "id_type": p.id_type,
+        "id_number": p.id_number,
+        "exam_no": p.exam_no,
+        "enroll_year": entry.year,
+        "college": entry.college,
+        "major": entry.major,
+        "class": entry.klass,
+        "seat": student.seat,
+        "status": student.status.value,
+        "status_since": student.status_since.isoformat(),
+        "suspended_until": student.suspended_until.isoformat() if student.suspended_until else None,
+        "current_year": current.year,
+        "current_college": current.college,
+        "current_major": current.major,
+        "current_class": current.klass,
+    }
+
+
+def event_record(event: Event) -> dict:
+    return {
+        "id": event.id,
+        "kind": event.kind.value,
+        "jyt_code": event.jyt_code,
+        "effective_date": event.effective_date.isoformat(),
+        "recorded_at": event.recorded_at,
+        "operator": event.operator,
+        "reason": event.reason,
+        "doc_no": event.doc_no,
+        "status_before": event.status_before.value if event.status_before else None,
+        "status_after": event.status_after.value,
+        "detail": event.detail,
+    }
+
+
+def status_label(status: Status | str | None) -> str:
+    return _(Status(status).label) if status else ""
+
+
+def _college_name(codes: CodeTable | None, college: str, major: str | None = None) -> str:
+    if codes is None or college not in codes.colleges:
+        return college if major is None else major
+    c = codes.colleges[college]
+    if major is None:
+        return f"{college} {c.name}"
+    m = c.majors.get(major)
+    return f"{major} {m.name}" if m else major
+
+
+# --- output ------------------------------------------------------------------------------
+
+def _console():
+    from rich.console import Console
+
+    terminal = sys.stdout.isatty()
+    return Console(highlight=False, width=None if terminal else 200, no_color="NO_COLOR" in os.environ or None)
+
+
+def _table(title: str | None, headers: list[str], rows: list[list], caption: str | None = None):
+    from rich.table import Table
+
+    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if cell is None else str(cell) for cell in row])
+    return table
+
+
+def _emit_data(records: list[dict], keys: tuple | list, fmt: str, many: bool = True) -> None:
+    if fmt == "json":
+        print(json.dumps(records if many else records[0], ensure_ascii=False, indent=2))
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(keys), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v) for k, v in record.items()})
+
+
+def students(items: list[Student], total: int, fmt: str, codes: CodeTable | None) -> None:
+    if fmt != "table":
+        _emit_data([student_record(s) for s in items], STUDENT_KEYS, fmt)
+        return
+    if not items:
+        say(_("No students found."))
+        return
+    rows = [
+        [
+            s.student_no, s.person.name, _(GENDERS.get(s.person.gender, s.person.gender)),
+            _college_name(codes, s.current.college), _college_name(codes, s.current.college, s.current.major),
+            f"{s.current.year}/{s.current.klass}", status_label(s.status), s.status_since.isoformat(),
+        ]
+        for s in items
+    ]
+    caption = None
+    if total > len(items):
+        caption = _("Showing {shown} of {total}; use --limit 0 to see all.").format(shown=len(items), total=total)
+    headers = [_("Student number"), _("Name"), _("Gender"), _("College"), _("Major"), _("Cohort/Class"),
+               _("Status"), _("Since")]
+    _console().print(_table(_("{count} students").format(count=total), headers, rows, caption))
+
+
+def student_view(student: Student, events: list[Event], fmt: str, codes: CodeTable | None) -> None:
+    if fmt == "json":
+        print(json.dumps({"student": student_record(student), "events": [event_record(e) for e in events]},
+                         ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        _emit_data([event_record(e) | {"student_no": student.student_no} for e in events],
+                   ("student_no",) + EVENT_KEYS, fmt)
+        return
+    p = student.person
+    fields = [
+        (_("Student number"), student.student_no),
+        (_("Name"), p.name),
+        (_("Gender"), _(GENDERS.get(p.gender, p.gender))),
+        (_("Birth date"), p.birth_date.isoformat()),
+        (_("ID document"), f"{_(ID_TYPES.get(p.id_type, p.id_type))} {p.id_number}"),
+        (_("Exam number"), p.exam_no or ""),
+        (_("Entered"), f"{student.entry.year} · {_college_name(codes, student.entry.college)} · "
+                       f"{_college_name(codes, student.entry.college, student.entry.major)} · "
+                       + _("class {klass}, seat {seat}").format(klass=student.entry.klass, seat=f"{student.seat:02d}")),
+        (_("Current placement"), f"{student.current.year} · {_college_name(codes, student.current.college)} · "
+                                 f"{_college_name(codes, student.current.college, student.current.major)} · "
+                                 + _("class {klass}").format(klass=student.current.klass)),
+        (_("Status"), f"{status_label(student.status)} ({student.status.jyt_code}) "
+                      + _("since {date}").format(date=student.status_since.isoformat())
+                      + (" " + _("until {date}").format(date=student.suspended_until.isoformat())
+                         if student.suspended_until else "")),
+    ]
+    console = _console()
+    console.print(_table(None, [_("Field"), _("Value")], [list(f) for f in fields]))
+    rows = [
+        [
+            e.effective_date.isoformat(), _(EventKind(e.kind).label), e.jyt_code or "",
+            f"{status_label(e.status_before) or '—'} → {status_label(e.status_after)}",
+            e.reason or "", e.doc_no or "", _detail_text(e.detail), e.operator, e.recorded_at,
+        ]
+        for e in events
+    ]
+    headers = [_("Effective"), _("Change"), _("JY/T code"), _("Status"), _("Reason"), _("Document no."),
+               _("Details"), _("Operator"), _("Recorded at")]
+    console.print(_table(_("History"), headers, rows))
+
+
+_DETAIL_LABELS = {
+    "until": N_("until {value}"),
+    "from_school": N_("from {value}"),
+    "to_school": N_("to {value}"),
+    "placement_before": N_("placement before {value}"),
+    "placement_after": N_("placement after {value}"),
+}
+
+
+def _detail_text(detail: dict) -> str:
+    return "; ".join(
+        _(_DETAIL_LABELS[k]).format(value=v) if k in _DETAIL_LABELS else f"{k}={v}" for k, v in detail.items()
+    )
+
+
+def codes_table(rows: list[dict], fmt: str) -> None:
+    if fmt != "table":
+        _emit_data(rows, ("college", "college_name", "major", "major_name", "national_code"), fmt)
+        return
+    headers = [_("College"), _("College name"), _("Major"), _("Major name"), _("National code")]
+    _console().print(_table(_("Code table"), headers, [
+        [r["college"], r["college_name"], r["major"], r["major_name"], r["national_code"]] for r in rows]))
+
+
+def changed(items: list[Student], fmt: str, message: str, *, many: bool = False, **params) -> None:
+    """After a change: a one-line confirmation, or the updated student(s) as data."""
+    if fmt == "table":
+        say(message, **params)
+    else:
+        _emit_data([student_record(s) for s in items], STUDENT_KEYS, fmt, many=many)
+
+
+def demo_report(result) -> None:
+    """What the sandbox holds and the commands to try next."""
+    import shlex
+    from pathlib import Path
+
+    try:
+        shown = result.config_path.relative_to(Path.cwd())
+    except ValueError:
+        shown = result.config_path
+    rows = [[status_label(s), s, result.counts.get(s.value, 0)] for s in Status if result.counts.get(s.value)]
+    title = _("Practice sandbox in {path}").format(path=str(result.folder))
+    _console().print(_table(title, [_("Status"), _("Code"), _("Students")], rows,
+                            _("{count} students in all").format(count=sum(result.counts.values()))))
+    prefix = f"xueji --config {shlex.quote(str(shown))}"
+    samples = result.samples
+    commands = [
+        f"{prefix} query",
+        f"{prefix} query --status suspended",
+        f"{prefix} show {samples['suspended']}",
+        f"{prefix} resume {samples['suspended']}",
+        f"{prefix} suspend {samples['active']} --reason 因病 --until {_next_summer()}",
+        f"{prefix} enroll --name 林小雨 --gender 女 --birth-date 2007-05-04 --id-number {_sample_id()} "
+        f"--college 01 --major 01 --class 03",
+        f"{prefix} show {samples['graduated']} -f json",
+        f"{prefix} codes",
+    ]
+    print()
+    print(_("Try next (the sandbox is yours to change; `xueji demo` rebuilds it):"))
+    for command in commands:
+        print(f"  {command}")
+
+
+def _sample_id() -> str:
+    from xueji.domain.validate import check_character
+
+    return "11010520070504002" + check_character("11010520070504002")
+
+
+def _next_summer() -> str:
+    from datetime import date
+
+    today = date.today()
+    return date(today.year + (1 if today.month >= 7 else 0), 8, 31).isoformat()

@@ -1,0 +1,180 @@
+"""Configuration: the TOML file a person edits, and the code-table file the tool writes.
+
+xueji never rewrites the configuration file (tomli-w would drop its comments); additions to the
+code table go to the separate file named by ``code_table``, and both are read together.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from xueji.domain.codetable import CodeTable, College, Major
+from xueji.domain.errors import N_, ConfigError, InvalidData, RuleViolation
+from xueji.domain.suspension import SuspensionLimits
+
+CONFIG_NAME = "config.toml"
+LANGUAGES = ("en", "zh-Hans", "zh-Hant")
+CODE_TABLE_HEADER = (
+    "# Written by `xueji codes add-college` / `add-major`: comments here are not kept.\n"
+    "# Colleges and majors you define by hand belong in the configuration file.\n\n"
+)
+
+
+@dataclass
+class Config:
+    path: Path
+    school: str = ""
+    database: Path = Path("xueji.db")
+    code_table_path: Path = Path("codes.toml")
+    locale: str | None = None
+    busy_timeout: float = 10.0
+    limits: SuspensionLimits = field(default_factory=SuspensionLimits)
+    inline_codes: CodeTable = field(default_factory=CodeTable)
+    file_codes: CodeTable = field(default_factory=CodeTable)
+
+    @property
+    def codes(self) -> CodeTable:
+        return self.inline_codes.merged(self.file_codes)
+
+
+def example_text() -> str:
+    return resources.files("xueji").joinpath("data/config.toml.example").read_text(encoding="utf-8")
+
+
+def find_config(option: str | None) -> Path:
+    """--config > $XUEJI_CONFIG > ./config.toml."""
+    return Path(option or os.environ.get("XUEJI_CONFIG") or CONFIG_NAME).expanduser().absolute()
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(
+            N_("No configuration file at {path}."),
+            hint=N_("Run `xueji init` here, or point to the file with --config or $XUEJI_CONFIG."),
+            path=str(path),
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            N_("{path} is not valid TOML: {detail}."),
+            hint=N_("Fix the line named, or start again from config.toml.example (`xueji init` in an empty folder)."),
+            path=str(path),
+            detail=str(error),
+        ) from None
+    except OSError as error:
+        raise ConfigError(N_("Cannot read {path}: {detail}."), path=str(path), detail=error.strerror) from None
+
+
+def _bad(path: Path, key: str, expected: str) -> ConfigError:
+    return ConfigError(N_("In {path}: {key} must be {expected}."), path=str(path), key=key, expected=expected)
+
+
+def _codes(data: dict, path: Path) -> CodeTable:
+    table = CodeTable()
+    colleges = data.get("colleges", {})
+    if not isinstance(colleges, dict):
+        raise _bad(path, "colleges", "a table of colleges")
+    try:
+        for code, college in colleges.items():
+            if not isinstance(college, dict) or not isinstance(college.get("name"), str):
+                raise _bad(path, f"colleges.{code}", "a table with a name")
+            table.add_college(code, college["name"])
+            majors = college.get("majors", {})
+            if not isinstance(majors, dict):
+                raise _bad(path, f"colleges.{code}.majors", "a table of majors")
+            for major_code, major in majors.items():
+                if not isinstance(major, dict) or not isinstance(major.get("name"), str):
+                    raise _bad(path, f"colleges.{code}.majors.{major_code}", "a table with a name")
+                table.add_major(code, major_code, major["name"], major.get("national_code"))
+    except (InvalidData, RuleViolation) as error:
+        raise ConfigError(
+            N_("The code table in {path} is wrong: {detail}"), path=str(path), detail=error
+        ) from None
+    return table
+
+
+def load(path: Path) -> Config:
+    data = _read_toml(path)
+    base = path.parent
+    config = Config(path=path)
+    school = data.get("school", "")
+    if not isinstance(school, str):
+        raise _bad(path, "school", "text")
+    config.school = school
+    for key in ("database", "code_table"):
+        if key in data and not isinstance(data[key], str):
+            raise _bad(path, key, "a file path")
+    config.database = base / Path(data.get("database", "xueji.db")).expanduser()
+    config.code_table_path = base / Path(data.get("code_table", "codes.toml")).expanduser()
+    locale = data.get("locale")
+    if locale is not None and locale not in LANGUAGES:
+        raise _bad(path, "locale", " / ".join(LANGUAGES))
+    config.locale = locale
+    timeout = data.get("busy_timeout", 10)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise _bad(path, "busy_timeout", "a number of seconds above 0")
+    config.busy_timeout = float(timeout)
+    suspension = data.get("suspension", {})
+    limits = {}
+    for key in ("max_months", "max_total_months"):
+        value = suspension.get(key, getattr(SuspensionLimits, key))
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise _bad(path, f"suspension.{key}", "a whole number of months above 0")
+        limits[key] = value
+    config.limits = SuspensionLimits(**limits)
+    config.inline_codes = _codes(data, path)
+    if config.code_table_path.exists():
+        config.file_codes = _codes(_read_toml(config.code_table_path), config.code_table_path)
+    try:
+        config.codes  # the two tables must agree
+    except RuleViolation as error:
+        raise ConfigError(
+            N_("The code table in {path} is wrong: {detail}"), path=str(config.code_table_path), detail=error
+        ) from None
+    return config
+
+
+def write_code_table(config: Config) -> None:
+    """Write the tool's own code-table file (never the configuration file)."""
+    import tomli_w
+
+    data = {
+        "colleges": {
+            college.code: {
+                "name": college.name,
+                "majors": {
+                    major.code: {"name": major.name, **({"national_code": major.national_code} if major.national_code else {})}
+                    for major in sorted(college.majors.values(), key=lambda m: m.code)
+                },
+            }
+            for college in sorted(config.file_codes.colleges.values(), key=lambda c: c.code)
+        }
+    }
+    tmp = config.code_table_path.with_suffix(".tmp")
+    tmp.write_text(CODE_TABLE_HEADER + tomli_w.dumps(data), encoding="utf-8")
+    os.replace(tmp, config.code_table_path)
+
+
+def add_college(config: Config, code: str, name: str) -> College:
+    """Add to the tool's file, refusing codes or names the merged table already has."""
+    config.codes.add_college(code, name)  # the merged copy checks against both files
+    college = config.file_codes.add_college(code, name)
+    write_code_table(config)
+    return college
+
+
+def add_major(config: Config, college: str, code: str, name: str, national_code: str | None) -> Major:
+    merged = config.codes
+    major = merged.add_major(college, code, name, national_code)
+    owner = merged.college(college)
+    if owner.code not in config.file_codes.colleges:
+        config.file_codes.colleges[owner.code] = College(owner.code, owner.name)
+    config.file_codes.colleges[owner.code].majors[major.code] = major
+    write_code_table(config)
+    return major

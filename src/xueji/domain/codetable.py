@@ -1,0 +1,104 @@
+"""The school's code table: colleges (學院) and their majors (專業), two-digit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xueji.domain import validate as v
+from xueji.domain.errors import N_, InvalidData, RuleViolation
+
+
+@dataclass(frozen=True)
+class Major:
+    code: str
+    name: str
+    national_code: str | None = None
+
+
+@dataclass
+class College:
+    code: str
+    name: str
+    majors: dict[str, Major] = field(default_factory=dict)
+
+
+@dataclass
+class CodeTable:
+    colleges: dict[str, College] = field(default_factory=dict)
+
+    def college(self, value: str | None) -> College:
+        """A college by its code, or by its name exactly as written in the table."""
+        text = (value or "").strip()
+        if text in self.colleges:
+            return self.colleges[text]
+        for college in self.colleges.values():
+            if college.name == text:
+                return college
+        raise InvalidData.one("college", value, N_("Unknown college {value!r}: see `xueji codes`."), value=text)
+
+    def major(self, college: College, value: str | None) -> Major:
+        text = (value or "").strip()
+        if text in college.majors:
+            return college.majors[text]
+        for major in college.majors.values():
+            if major.name == text:
+                return major
+        raise InvalidData.one(
+            "major", value, N_("College {college} has no major {value!r}: see `xueji codes`."),
+            college=college.code, value=text,
+        )
+
+    def add_college(self, code: str, name: str) -> College:
+        code = v.two_digit_code(code, "college")
+        name = v.label(name, "name", max_len=50)
+        if code in self.colleges:
+            raise RuleViolation(N_("College code {code} is already used by {name}."), code=code, name=self.colleges[code].name)
+        if any(c.name == name for c in self.colleges.values()):
+            raise RuleViolation(N_("A college named {name} already exists."), name=name)
+        self.colleges[code] = College(code, name)
+        return self.colleges[code]
+
+    def add_major(self, college_code: str, code: str, name: str, national_code: str | None = None) -> Major:
+        college = self.college(v.two_digit_code(college_code, "college"))
+        code = v.two_digit_code(code, "major")
+        name = v.label(name, "name", max_len=50)
+        national = v.national_code(national_code)
+        if code in college.majors:
+            raise RuleViolation(
+                N_("Major code {code} of college {college} is already used by {name}."),
+                code=code, college=college.code, name=college.majors[code].name,
+            )
+        if any(m.name == name for m in college.majors.values()):
+            raise RuleViolation(N_("College {college} already has a major named {name}."), college=college.code, name=name)
+        college.majors[code] = Major(code, name, national)
+        return college.majors[code]
+
+    def merged(self, other: "CodeTable") -> "CodeTable":
+        """This table with ``other``'s entries added; the same code defined twice is refused."""
+        result = CodeTable({c: College(col.code, col.name, dict(col.majors)) for c, col in self.colleges.items()})
+        for college in other.colleges.values():
+            if college.code not in result.colleges:
+                result.colleges[college.code] = College(college.code, college.name)
+            elif result.colleges[college.code].name != college.name:
+                raise RuleViolation(N_("College code {code} is defined twice with different names."), code=college.code)
+            target = result.colleges[college.code]
+            for major in college.majors.values():
+                if major.code in target.majors:
+                    raise RuleViolation(N_("Major code {code} of college {college} is defined twice."), code=major.code, college=college.code)
+                target.majors[major.code] = major
+        return result
+
+    def rows(self) -> list[dict]:
+        """One row per major (a college without majors gives one row), sorted by code."""
+        rows = []
+        for college in sorted(self.colleges.values(), key=lambda c: c.code):
+            majors = sorted(college.majors.values(), key=lambda m: m.code) or [None]
+            for major in majors:
+                rows.append({
+                    "college": college.code,
+                    "college_name": college.name,
+                    "major": major.code if major else None,
+                    "major_name": major.name if major else None,
+                    "national_code": major.national_code if major else None,
+                })
+        return rows

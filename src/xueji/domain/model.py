@@ -1,0 +1,98 @@
+"""Records of the registry: a person, a placement, a student and the events of their history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from xueji.domain import validate as v
+from xueji.domain.status import EventKind, Status
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    gender: str
+    birth_date: date
+    id_type: str
+    id_number: str
+    exam_no: str | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a student is: enrollment year (cohort), college, major, class."""
+
+    year: int
+    college: str
+    major: str
+    klass: str
+
+
+@dataclass(frozen=True)
+class Student:
+    id: int | None
+    student_no: str
+    person: Person
+    entry: Placement
+    seat: int
+    current: Placement
+    status: Status
+    status_since: date
+    suspended_until: date | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: EventKind
+    effective_date: date
+    operator: str
+    status_before: Status | None
+    status_after: Status
+    reason: str | None = None
+    doc_no: str | None = None
+    detail: dict = field(default_factory=dict)
+    recorded_at: str | None = None
+    id: int | None = None
+
+    @property
+    def jyt_code(self) -> str | None:
+        return self.kind.jyt_code
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """A person as typed (by a clerk, or in a roster row): raw strings, validated by ``person``."""
+
+    name: str | None
+    gender: str | None
+    birth_date: str | None
+    id_number: str | None
+    id_type: str | None = "1"
+    exam_no: str | None = None
+
+
+def person(raw: PersonInput, on: date) -> Person:
+    """Validate every field of a person, reporting all problems together."""
+    attempt = v.Collector()
+
+    kind = attempt(lambda: v.id_type(raw.id_type))
+    name = attempt(lambda: v.name(raw.name))
+    sex = attempt(lambda: v.gender(raw.gender))
+    born = attempt(lambda: v.birth_date(raw.birth_date, on))
+    exam = attempt(lambda: v.exam_no(raw.exam_no))
+    id_number = attempt(lambda: v.id_number(raw.id_number, kind or "1", born, sex))
+    attempt.done()
+    return Person(name, sex, born, kind, id_number, exam)
+
+
+def placement(codes, year: str | int | None, college: str | None, major: str | None, klass: str | None, today: date) -> Placement:
+    """Validate a placement against the code table, reporting all problems together."""
+    attempt = v.Collector()
+
+    y = attempt(lambda: v.year(year, today))
+    c = attempt(lambda: codes.college(college))
+    m = attempt(lambda: codes.major(c, major)) if c else None
+    k = attempt(lambda: v.class_code(klass))
+    attempt.done()
+    return Placement(y, c.code, m.code, k)

@@ -1,0 +1,154 @@
+"""Statuses, event kinds and the lifecycle (DOMAIN.md §3, JY/T 1001 codes)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from xueji.domain.errors import N_, IllegalTransition, Msgid
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+    GRADUATED = "graduated"
+    COMPLETED = "completed"
+    INCOMPLETE = "incomplete"
+    TRANSFERRED_OUT = "transferred_out"
+    DECEASED = "deceased"
+    MISSING = "missing"
+
+    @property
+    def jyt_code(self) -> str:
+        """JY/T 1001 XSDQZT (學生當前狀態)."""
+        return _STATUS_JYT[self]
+
+    @property
+    def label(self) -> str:
+        """English msgid of the label; translate at the edge."""
+        return Msgid(_STATUS_LABEL[self])
+
+    @property
+    def is_live(self) -> bool:
+        return self in LIVE
+
+
+LIVE = frozenset({Status.ACTIVE, Status.SUSPENDED})
+
+_STATUS_JYT = {
+    Status.ACTIVE: "01",
+    Status.SUSPENDED: "02",
+    Status.WITHDRAWN: "03",
+    Status.GRADUATED: "07",
+    Status.COMPLETED: "08",
+    Status.INCOMPLETE: "09",
+    Status.TRANSFERRED_OUT: "10",
+    Status.DECEASED: "11",
+    Status.MISSING: "15",
+}
+
+_STATUS_LABEL = {
+    Status.ACTIVE: N_("Active"),
+    Status.SUSPENDED: N_("Suspended"),
+    Status.WITHDRAWN: N_("Withdrawn"),
+    Status.GRADUATED: N_("Graduated"),
+    Status.COMPLETED: N_("Completed"),
+    Status.INCOMPLETE: N_("Incomplete"),
+    Status.TRANSFERRED_OUT: N_("Transferred out"),
+    Status.DECEASED: N_("Deceased"),
+    Status.MISSING: N_("Missing"),
+}
+
+
+class EventKind(StrEnum):
+    ENROLL = "enroll"
+    TRANSFER_IN = "transfer_in"
+    TRANSFER_OUT = "transfer_out"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    WITHDRAW = "withdraw"
+    GRADUATE = "graduate"
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+    DEATH = "death"
+    MISSING = "missing"
+
+    @property
+    def jyt_code(self) -> str | None:
+        """JY/T 1001 XJYDLB (學籍異動類別); enrollment and graduation have none."""
+        return _KIND_JYT[self]
+
+    @property
+    def label(self) -> str:
+        return Msgid(_KIND_LABEL[self])
+
+
+_KIND_JYT = {
+    EventKind.ENROLL: None,
+    EventKind.TRANSFER_IN: "22",
+    EventKind.TRANSFER_OUT: "21",
+    EventKind.SUSPEND: "11",
+    EventKind.RESUME: "12",
+    EventKind.WITHDRAW: "31",
+    EventKind.GRADUATE: None,
+    EventKind.COMPLETE: "62",
+    EventKind.INCOMPLETE: "63",
+    EventKind.DEATH: "51",
+    EventKind.MISSING: "99",
+}
+
+_KIND_LABEL = {
+    EventKind.ENROLL: N_("Enrollment"),
+    EventKind.TRANSFER_IN: N_("Transfer in"),
+    EventKind.TRANSFER_OUT: N_("Transfer out"),
+    EventKind.SUSPEND: N_("Suspension"),
+    EventKind.RESUME: N_("Resumption"),
+    EventKind.WITHDRAW: N_("Withdrawal"),
+    EventKind.GRADUATE: N_("Graduation"),
+    EventKind.COMPLETE: N_("Completion"),
+    EventKind.INCOMPLETE: N_("Incompletion"),
+    EventKind.DEATH: N_("Death"),
+    EventKind.MISSING: N_("Missing"),
+}
+
+# kind -> (statuses it may start from, status it leads to)
+_TRANSITIONS: dict[EventKind, tuple[frozenset[Status], Status]] = {
+    EventKind.SUSPEND: (frozenset({Status.ACTIVE}), Status.SUSPENDED),
+    EventKind.RESUME: (frozenset({Status.SUSPENDED}), Status.ACTIVE),
+    EventKind.WITHDRAW: (LIVE, Status.WITHDRAWN),
+    EventKind.TRANSFER_OUT: (LIVE, Status.TRANSFERRED_OUT),
+    EventKind.DEATH: (LIVE, Status.DECEASED),
+    EventKind.MISSING: (LIVE, Status.MISSING),
+    EventKind.GRADUATE: (frozenset({Status.ACTIVE}), Status.GRADUATED),
+    EventKind.COMPLETE: (frozenset({Status.ACTIVE}), Status.COMPLETED),
+    EventKind.INCOMPLETE: (frozenset({Status.ACTIVE}), Status.INCOMPLETE),
+}
+
+OUTCOMES = {
+    "graduated": EventKind.GRADUATE,
+    "completed": EventKind.COMPLETE,
+    "incomplete": EventKind.INCOMPLETE,
+}
+
+CAUSES = {
+    "deceased": EventKind.DEATH,
+    "missing": EventKind.MISSING,
+}
+
+
+def transition(current: Status, kind: EventKind, student_no: str = "") -> Status:
+    """The status that ``kind`` leads to from ``current``; refuses anything the lifecycle does not allow."""
+    allowed_from, target = _TRANSITIONS[kind]
+    if current not in allowed_from:
+        raise IllegalTransition(
+            N_("Cannot record {action} for {student_no}: the student's status is {status}."),
+            action=kind.label,
+            student_no=student_no,
+            status=current.label,
+        )
+    return target
+
+
+def allowed_kinds(current: Status) -> list[EventKind]:
+    """The changes the lifecycle allows from ``current`` (for messages and tests)."""
+    return [k for k, (src, _) in _TRANSITIONS.items() if current in src]

@@ -1,0 +1,260 @@
+"""Validators for every field (DOMAIN.md §4). Options and batch rows go through the same functions.
+
+Each validator takes the raw text as typed and returns the normalised value, or raises
+``InvalidData`` naming the field, the value and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+
+from xueji.domain.errors import N_, InvalidData, Msgid
+
+GENDERS = {"1": Msgid(N_("Male")), "2": Msgid(N_("Female")), "0": Msgid(N_("Unknown")), "9": Msgid(N_("Unspecified"))}
+_GENDER_ALIASES = {
+    "1": "1", "男": "1", "m": "1", "male": "1",
+    "2": "2", "女": "2", "f": "2", "female": "2",
+    "0": "0", "未知": "0", "unknown": "0",
+    "9": "9", "未說明": "9", "未说明": "9", "unspecified": "9",
+}
+
+ID_TYPES = {
+    "1": Msgid(N_("Resident identity card")),
+    "6": Msgid(N_("Hong Kong passport or identity proof")),
+    "7": Msgid(N_("Macao passport or identity proof")),
+    "8": Msgid(N_("Mainland travel permit for Taiwan residents")),
+    "9": Msgid(N_("Foreign permanent residence card")),
+    "A": Msgid(N_("Passport")),
+    "Z": Msgid(N_("Other")),
+}
+
+MIN_AGE, MAX_AGE = 12, 80
+MIN_YEAR, MAX_YEAR = 1900, 2100
+NAME_MAX = 50
+TEXT_MAX = 200
+_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "∙": "·", "⋅": "·"})
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_OTHER_ID = re.compile(r"^[A-Z0-9()\-]{4,30}$")
+
+
+def _bad(field: str, raw: object, message: str, /, **params) -> InvalidData:
+    return InvalidData.one(field, raw, message, **params)
+
+
+def name(value: str | None) -> str:
+    text = unicodedata.normalize("NFC", (value or "")).strip().translate(_DOTS)
+    text = re.sub(r"\s+", " ", text)
+    if not text:
+        raise _bad("name", value, N_("The name is empty."))
+    if len(text) > NAME_MAX:
+        raise _bad("name", value, N_("The name is longer than {max} characters."), max=NAME_MAX)
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Nd":
+            raise _bad("name", value, N_("A name cannot contain digits."))
+        if category in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            raise _bad("name", value, N_("The name contains a control or invalid character."))
+    return text
+
+
+def gender(value: str | None) -> str:
+    key = (value or "").strip().lower()
+    if key not in _GENDER_ALIASES:
+        raise _bad("gender", value, N_("Unknown gender {value!r}: use 男/女, M/F or 1/2 (0 unknown, 9 unspecified)."), value=value or "")
+    return _GENDER_ALIASES[key]
+
+
+def iso_date(value: str | None, field: str = "date") -> date:
+    text = (value or "").strip()
+    match = _ISO_DATE.match(text)
+    if not match:
+        raise _bad(field, value, N_("{value!r} is not a date in the form YYYY-MM-DD."), value=text)
+    year, month, day = (int(g) for g in match.groups())
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise _bad(field, value, N_("The year in {value} is out of range ({min}–{max})."), value=text, min=MIN_YEAR, max=MAX_YEAR)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise _bad(field, value, N_("{value} is not a real calendar date."), value=text) from None
+
+
+def birth_date(value: str | None, on: date) -> date:
+    born = iso_date(value, "birth_date")
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise _bad(
+            "birth_date", value,
+            N_("A student born on {born} would be {age} at enrollment; expected {min} to {max}."),
+            born=born.isoformat(), age=age, min=MIN_AGE, max=MAX_AGE,
+        )
+    return born
+
+
+def id_type(value: str | None) -> str:
+    key = (value or "1").strip().upper() or "1"
+    if key not in ID_TYPES:
+        raise _bad("id_type", value, N_("Unknown ID document type {value!r}: use 1, 6, 7, 8, 9, A or Z."), value=value or "")
+    return key
+
+
+def check_character(first17: str) -> str:
+    """GB 11643 check character (ISO 7064 MOD 11-2)."""
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+
+
+@lru_cache(maxsize=None)
+def county_exists(code: str) -> bool:
+    """Whether a six-digit division code exists or ever existed (any year: late registration is legal)."""
+    from stdnum import numdb  # the division table is loaded only when an ID number is checked
+
+    return any(props for _, props in numdb.get("cn/loc").info(code))
+
+
+def id_number(value: str | None, kind: str = "1", born: date | None = None, sex: str | None = None) -> str:
+    """An ID number; for resident cards (type 1) the full GB 11643 rule."""
+    text = re.sub(r"[\s\-]", "", (value or "")).upper()
+    if not text:
+        raise _bad("id_number", value, N_("The ID number is empty."))
+    if kind != "1":
+        if not _OTHER_ID.match(text):
+            raise _bad("id_number", value, N_("An ID document number has 4–30 letters or digits."))
+        return text
+    if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
+        raise _bad(
+            "id_number", value,
+            N_("{value} is an ID number that a spreadsheet stored as a number and has lost digits: format the column as text and type it again."),
+            value=value,
+        )
+    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        raise _bad("id_number", value, N_("A resident ID number has 17 digits and a check character (digit or X)."))
+    if check_character(text[:17]) != text[17]:
+        raise _bad("id_number", value, N_("The check character of this ID number is wrong: it should be {expected}."), expected=check_character(text[:17]))
+    try:
+        embedded = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        raise _bad("id_number", value, N_("Digits 7–14 of this ID number are not a real date.")) from None
+    if born is not None and embedded != born:
+        raise _bad("id_number", value, N_("The ID number says born {embedded}, but the birth date given is {born}."),
+                   embedded=embedded.isoformat(), born=born.isoformat())
+    if sex in ("1", "2") and int(text[16]) % 2 != (1 if sex == "1" else 0):
+        raise _bad("id_number", value, N_("The 17th digit of this ID number does not match the gender (odd for men, even for women)."))
+    if not county_exists(text[:6]):
+        raise _bad("id_number", value, N_("The first six digits {code} are not a county code of the national division list."), code=text[:6])
+    return text
+
+
+def exam_no(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{14}", text):
+        raise _bad("exam_no", value, N_("An exam number has 14 digits."))
+    return text
+
+
+def year(value: str | int | None, today: date) -> int:
+    text = str(value if value is not None else "").strip()
+    if not re.fullmatch(r"\d{4}", text) or not MIN_YEAR <= int(text) <= today.year + 1:
+        raise _bad("year", value, N_("{value!r} is not an enrollment year (four digits, {min} to {max})."),
+                   value=text, min=MIN_YEAR, max=today.year + 1)
+    return int(text)
+
+
+def two_digit_code(value: str | None, field: str) -> str:
+    """A code of exactly two digits, 01–99 (college, major)."""
+    text = (value or "").strip()
+    if not re.fullmatch(r"\d{2}", text) or text == "00":
+        raise _bad(field, value, N_("{value!r} is not a code: codes are two digits, 01 to 99."), value=text)
+    return text
+
+
+def class_code(value: str | None) -> str:
+    """A class number 1–99, written as two digits."""
+    text = (value or "").strip()
+    if not re.fullmatch(r"\d{1,2}", text) or int(text) == 0:
+        raise _bad("class", value, N_("{value!r} is not a class: classes are numbered 01 to 99."), value=text)
+    return f"{int(text):02d}"
+
+
+def national_code(value: str | None) -> str | None:
+    """A national catalogue code (GB/T 普通高等學校本科專業目錄): six digits, T or K for special majors."""
+    text = (value or "").strip().upper()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{6}[TK]?", text) or not 1 <= int(text[:2]) <= 14:
+        raise _bad("national_code", value, N_("{value!r} is not a national major code (six digits, discipline 01–14, then T or K for special majors)."), value=text)
+    return text
+
+
+def label(value: str | None, field: str, required: bool = True, max_len: int = TEXT_MAX) -> str | None:
+    """Free text such as a reason, a school or a document number: trimmed, no control characters."""
+    text = re.sub(r"\s+", " ", (value or "")).strip()
+    if not text:
+        if required:
+            raise _bad(field, value, N_("The {field} is empty."), field=Msgid(FIELD_LABELS.get(field, field)))
+        return None
+    if len(text) > max_len:
+        raise _bad(field, value, N_("The {field} is longer than {max} characters."), field=Msgid(FIELD_LABELS.get(field, field)), max=max_len)
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") for ch in text):
+        raise _bad(field, value, N_("The {field} contains a control or invalid character."), field=Msgid(FIELD_LABELS.get(field, field)))
+    return text
+
+
+def limit(value: str | None) -> int:
+    text = (value or "").strip()
+    if not re.fullmatch(r"\d{1,9}", text):
+        raise _bad("limit", value, N_("The limit must be a whole number (0 for all)."))
+    return int(text)
+
+
+FIELD_LABELS = {
+    "student_no": N_("student number"),
+    "name": N_("name"),
+    "gender": N_("gender"),
+    "birth_date": N_("birth date"),
+    "id_type": N_("ID document type"),
+    "id_number": N_("ID number"),
+    "exam_no": N_("exam number"),
+    "year": N_("year"),
+    "college": N_("college"),
+    "major": N_("major"),
+    "class": N_("class"),
+    "date": N_("date"),
+    "until": N_("end of suspension"),
+    "reason": N_("reason"),
+    "doc_no": N_("approval document number"),
+    "from_school": N_("school transferred from"),
+    "to_school": N_("school transferred to"),
+    "national_code": N_("national code"),
+    "school": N_("school name"),
+    "limit": N_("limit"),
+    "status": N_("status"),
+    "outcome": N_("outcome"),
+    "cause": N_("cause"),
+}
+
+
+class Collector:
+    """Run several checks and report every problem at once: ``c = Collector(); x = c(lambda: ...); c.done()``."""
+
+    def __init__(self):
+        self.problems: list = []
+
+    def __call__(self, check):
+        try:
+            return check()
+        except InvalidData as error:
+            self.problems.extend(error.problems)
+            return None
+
+    def fail(self, error: InvalidData) -> None:
+        self.problems.extend(error.problems)
+
+    def done(self) -> None:
+        if self.problems:
+            raise InvalidData(self.problems)

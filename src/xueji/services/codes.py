@@ -1,0 +1,18 @@
+"""The code table's use cases: list, add a college, add a major."""
+
+from __future__ import annotations
+
+from xueji import config as cfg
+from xueji.domain.codetable import College, Major
+
+
+def add_college(config: cfg.Config, code: str, name: str) -> College:
+    return cfg.add_college(config, code, name)
+
+
+def add_major(config: cfg.Config, college: str, code: str, name: str, national_code: str | None = None) -> Major:
+    return cfg.add_major(config, college, code, name, national_code)
+
+
+def rows(config: cfg.Config) -> list[dict]:
+    return config.codes.rows()

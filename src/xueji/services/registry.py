@@ -1,0 +1,212 @@
+"""The registry's use cases: enrollment, transfers, suspension and resumption, withdrawal, graduation, cancellation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from xueji.domain import model
+from xueji.domain import validate as v
+from xueji.domain.errors import N_, DuplicateRegistration, InvalidData, UnknownStudent
+from xueji.domain.model import Event, PersonInput, Student
+from xueji.domain.number import class_prefix, next_seat, parse_number
+from xueji.domain.status import CAUSES, OUTCOMES, EventKind, Status, transition
+from xueji.domain.suspension import check_new_suspension
+from xueji.services import Session
+from xueji.store.repository import Repository
+
+
+def _effective(raw: str | None, today: date) -> date:
+    return v.iso_date(raw, "date") if raw else today
+
+
+def _not_before(on: date, student: Student) -> None:
+    if on < student.status_since:
+        raise InvalidData.one(
+            "date", on.isoformat(),
+            N_("The effective date {date} is before the student's current status began ({since})."),
+            date=on.isoformat(), since=student.status_since.isoformat(),
+        )
+
+
+def _get(repo: Repository, student_no: str) -> Student:
+    student = repo.get(student_no)
+    if student is None:
+        raise UnknownStudent(student_no)
+    return student
+
+
+def enroll(
+    session: Session,
+    person: PersonInput,
+    *,
+    college: str | None,
+    major: str | None,
+    klass: str | None,
+    year: str | None = None,
+    date: str | None = None,
+    doc_no: str | None = None,
+    from_school: str | None = None,
+) -> Student:
+    """Create a registration and issue the next number of the class (§五). With ``from_school``: a transfer in (§六.1)."""
+    check = v.Collector()
+    on = check(lambda: _effective(date, session.today))
+    where = check(lambda: model.placement(session.codes, year or session.today.year, college, major, klass, session.today))
+    who = check(lambda: model.person(person, _enrollment_day(where, on)))
+    doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
+    school = check(lambda: v.label(from_school, "from_school")) if from_school is not None else None
+    check.done()
+    kind = EventKind.TRANSFER_IN if from_school is not None else EventKind.ENROLL
+    with session.store.transaction() as repo:
+        existing = repo.live_registration(who.id_type, who.id_number)
+        if existing:
+            raise DuplicateRegistration(
+                N_("This person already holds a live registration: {student_no}."),
+                hint=N_("One person holds one registration; withdraw or close the other first."),
+                student_no=existing,
+            )
+        number = next_seat(repo.highest_seat(class_prefix(where.year, where.college, where.major, where.klass)),
+                           where.year, where.college, where.major, where.klass)
+        student = repo.add(
+            Student(None, str(number), who, where, number.seat, where, Status.ACTIVE, on),
+            origin=kind.value,
+        )
+        repo.add_event(student, Event(
+            kind, on, session.operator, None, Status.ACTIVE, doc_no=doc,
+            detail={"from_school": school} if school else {},
+        ))
+    return student
+
+
+def _enrollment_day(where, on: date) -> date:
+    """Age is judged at the start of the enrollment year's autumn term, or the effective date if unknown."""
+    return date(where.year, 9, 1) if where else on
+
+
+def _change(session: Session, student_no: str, kind: EventKind, *, date: str | None, reason: str | None,
+            doc_no: str | None, reason_required: bool, extra=None) -> Student:
+    """One status change in one transaction: validate, check the lifecycle, write the record and its event."""
+    check = v.Collector()
+    number = check(lambda: str(parse_number(student_no)))
+    on = check(lambda: _effective(date, session.today))
+    why = check(lambda: v.label(reason, "reason", required=reason_required))
+    doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
+    check.done()
+    with session.store.transaction() as repo:
+        student = _get(repo, number)
+        after = transition(student.status, kind, number)
+        _not_before(on, student)
+        updated = replace(student, status=after, status_since=on, suspended_until=None)
+        detail: dict = {}
+        if extra:
+            updated, detail = extra(repo, student, updated, on)
+        repo.update(updated)
+        repo.add_event(updated, Event(kind, on, session.operator, student.status, after, why, doc, detail))
+    return updated
+
+
+def suspend(session: Session, student_no: str, *, reason: str | None, until: str | None,
+            date: str | None = None, doc_no: str | None = None) -> Student:
+    """休學 (§六.2): the registration and number are kept; limits from the configuration."""
+    end = v.iso_date(until, "until")
+
+    def apply(repo: Repository, student: Student, updated: Student, on: date):
+        check_new_suspension(on, end, _suspension_periods(repo.events(student)), session.limits, student.student_no)
+        return replace(updated, suspended_until=end), {"until": end.isoformat()}
+
+    return _change(session, student_no, EventKind.SUSPEND, date=date, reason=reason, doc_no=doc_no,
+                   reason_required=True, extra=apply)
+
+
+def _suspension_periods(events: list[Event]) -> list[tuple[date, date]]:
+    """Past suspensions as (start, end): ended by resumption or any later change, else the planned end."""
+    periods, start, planned = [], None, None
+    for event in events:
+        if event.kind == EventKind.SUSPEND:
+            start, planned = event.effective_date, date.fromisoformat(event.detail["until"])
+        elif start is not None:
+            periods.append((start, max(event.effective_date, start)))
+            start = None
+    if start is not None:
+        periods.append((start, planned))
+    return periods
+
+
+def resume(session: Session, student_no: str, *, date: str | None = None, klass: str | None = None,
+           cohort: str | None = None, doc_no: str | None = None) -> Student:
+    """復學 (§六.2): back to active with the same number, optionally into another class or a later cohort."""
+    check = v.Collector()
+    new_class = check(lambda: v.class_code(klass)) if klass else None
+    new_year = check(lambda: v.year(cohort, session.today)) if cohort else None
+    check.done()
+
+    def apply(repo: Repository, student: Student, updated: Student, on: date):
+        current = replace(student.current, klass=new_class or student.current.klass,
+                          year=new_year or student.current.year)
+        detail = {}
+        if current != student.current:
+            detail = {"placement_before": _placement_text(student.current), "placement_after": _placement_text(current)}
+        return replace(updated, current=current), detail
+
+    return _change(session, student_no, EventKind.RESUME, date=date, reason=None, doc_no=doc_no,
+                   reason_required=False, extra=apply)
+
+
+def _placement_text(p) -> str:
+    return f"{p.year}/{p.college}/{p.major}/{p.klass}"
+
+
+def withdraw(session: Session, student_no: str, *, reason: str | None, date: str | None = None,
+             doc_no: str | None = None) -> Student:
+    """退學 (§六.3): the registration is cancelled and the number retired for good."""
+    return _change(session, student_no, EventKind.WITHDRAW, date=date, reason=reason, doc_no=doc_no, reason_required=True)
+
+
+def transfer_out(session: Session, student_no: str, *, to_school: str | None, reason: str | None = None,
+                 date: str | None = None, doc_no: str | None = None) -> Student:
+    """轉學轉出 (§六.1): the record leaves; the number is never reused."""
+    school = v.label(to_school, "to_school")
+
+    def apply(repo, student, updated, on):
+        return updated, {"to_school": school}
+
+    return _change(session, student_no, EventKind.TRANSFER_OUT, date=date, reason=reason, doc_no=doc_no,
+                   reason_required=False, extra=apply)
+
+
+def cancel(session: Session, student_no: str, *, cause: str | None, reason: str | None = None,
+           date: str | None = None, doc_no: str | None = None) -> Student:
+    """注銷 for death or a missing student (§七.2)."""
+    key = (cause or "").strip()
+    if key not in CAUSES:
+        raise InvalidData.one("cause", cause, N_("The cause must be deceased or missing, not {value!r}."), value=key)
+    return _change(session, student_no, CAUSES[key], date=date, reason=reason, doc_no=doc_no, reason_required=False)
+
+
+def graduate(session: Session, student_nos: list[str], *, outcome: str | None = "graduated",
+             date: str | None = None, doc_no: str | None = None) -> list[Student]:
+    """畢業/結業/肄業 (§七.1) for one or more students, all or none."""
+    key = (outcome or "graduated").strip()
+    check = v.Collector()
+    if key not in OUTCOMES:
+        check.fail(InvalidData.one(
+            "outcome", outcome, N_("The outcome must be graduated, completed or incomplete, not {value!r}."), value=key))
+    numbers = [check(lambda n=n: str(parse_number(n))) for n in student_nos]
+    on = check(lambda: _effective(date, session.today))
+    doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
+    if not student_nos:
+        check.fail(InvalidData.one("student_no", "", N_("Name at least one student number.")))
+    check.done()
+    kind = OUTCOMES[key]
+    done = []
+    with session.store.transaction() as repo:
+        for number in dict.fromkeys(numbers):
+            student = _get(repo, number)
+            after = transition(student.status, kind, number)
+            _not_before(on, student)
+            updated = replace(student, status=after, status_since=on, suspended_until=None)
+            repo.update(updated)
+            repo.add_event(updated, Event(kind, on, session.operator, student.status, after, None, doc))
+            done.append(updated)
+    return done
+

@@ -1,0 +1,49 @@
+"""Setting up a registry: `init` writes what is missing and keeps what exists."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from xueji import config as cfg
+from xueji.domain.errors import N_, ConfigError
+from xueji.store.db import Store
+
+
+@dataclass
+class InitResult:
+    config_path: Path
+    config_created: bool
+    database_path: Path
+    database_created: bool
+
+
+def init(config_path: Path, database_override: Path | None = None, *, locale: str | None = None) -> InitResult:
+    """Write config.toml from the packaged example if missing, then create (or upgrade) the database."""
+    created = False
+    if not config_path.exists():
+        if not config_path.parent.is_dir():
+            raise ConfigError(N_("The folder {path} does not exist."), path=str(config_path.parent))
+        text = cfg.example_text()
+        if locale:
+            text = text.replace('# locale = "zh-Hant"', f'locale = "{locale}"')
+        try:
+            with open(config_path, "x", encoding="utf-8") as handle:
+                handle.write(text)
+            created = True
+        except FileExistsError:
+            pass
+        except OSError as error:
+            raise ConfigError(N_("Cannot create {path}: {detail}."), path=str(config_path), detail=error.strerror) from None
+    config = cfg.load(config_path)
+    database = database_override or config.database
+    existed = database.exists()
+    Store(database, config.busy_timeout, create=True).close()
+    return InitResult(config_path, created, database, not existed)
+
+
+def default_database(override: str | None) -> Path | None:
+    """--db > $XUEJI_DB; None means the configuration decides."""
+    value = override or os.environ.get("XUEJI_DB")
+    return Path(value).expanduser().absolute() if value else None

@@ -1,0 +1,102 @@
+"""Opening the database and the one place that opens transactions."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from xueji.domain.errors import N_, ConfigError, DatabaseBusy, XuejiError
+from xueji.store import migrations
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+class Store:
+    """A connection to one registry file. ``transaction()`` is the unit of work."""
+
+    def __init__(self, path: Path, busy_timeout: float = 10.0, create: bool = False):
+        self.path = Path(path)
+        if not self.path.exists():
+            if not create:
+                raise ConfigError(
+                    N_("There is no database at {path}."),
+                    hint=N_("Run `xueji init` to create it, or give its path with --db."),
+                    path=str(self.path),
+                )
+            self._create_file()
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=busy_timeout)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        except sqlite3.DatabaseError as error:
+            raise ConfigError(N_("{path} is not a xueji database ({detail})."), path=str(self.path), detail=str(error)) from None
+        if migrations.pending(self.conn):
+            self._upgrade()
+
+    def _create_file(self) -> None:
+        if not self.path.parent.is_dir():
+            raise ConfigError(N_("The folder {path} does not exist."), path=str(self.path.parent))
+        try:
+            # Readable by its owner only: the file holds personal data.
+            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            pass
+        except OSError as error:
+            raise ConfigError(N_("Cannot create {path}: {detail}."), path=str(self.path), detail=error.strerror) from None
+
+    def _upgrade(self) -> None:
+        # WAL lets readers work beside a writer; the mode is persistent, set once outside a transaction.
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as error:
+                raise translate_sqlite_error(error) from None
+        with self.transaction():
+            if migrations.pending(self.conn):  # another process may have migrated while we waited
+                migrations.migrate(self.conn)
+
+    def reader(self):
+        """A repository for reading outside any transaction."""
+        from xueji.store.repository import Repository
+
+        return Repository(self.conn)
+
+    @contextmanager
+    def transaction(self):
+        """BEGIN IMMEDIATE: the write lock is taken before anything is read, so counters cannot race."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise DatabaseBusy() from None
+            raise
+        from xueji.store.repository import Repository
+
+        try:
+            yield Repository(self.conn)
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if _is_busy(error):
+                raise DatabaseBusy() from None
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def translate_sqlite_error(error: sqlite3.Error) -> XuejiError:
+    if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+        return DatabaseBusy()
+    return ConfigError(N_("The database could not be used: {detail}."), detail=str(error))

@@ -1,0 +1,121 @@
+"""Named migrations, applied in order and recorded in ``_migrations`` (the simonw/llm pattern)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+MIGRATIONS: list[tuple[str, Callable]] = []
+
+
+def migration(fn: Callable) -> Callable:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_students_and_events(db) -> None:
+    db["students"].create(
+        {
+            "id": int,
+            "student_no": str,
+            "name": str,
+            "gender": str,
+            "birth_date": str,
+            "id_type": str,
+            "id_number": str,
+            "exam_no": str,
+            "enroll_year": int,
+            "college": str,
+            "major": str,
+            "class": str,
+            "seat": int,
+            "cur_year": int,
+            "cur_college": str,
+            "cur_major": str,
+            "cur_class": str,
+            "status": str,
+            "status_since": str,
+            "suspended_until": str,
+            "origin": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={
+            "student_no", "name", "gender", "birth_date", "id_type", "id_number", "enroll_year", "college",
+            "major", "class", "seat", "cur_year", "cur_college", "cur_major", "cur_class", "status",
+            "status_since", "origin", "created_at",
+        },
+    )
+    db["students"].create_index(["student_no"], unique=True)
+    db["students"].create_index(["id_number"])
+    db["students"].create_index(["cur_year", "cur_college", "cur_major", "cur_class"])
+    db["students"].create_index(["status"])
+    # One person, one live registration: the store enforces it too, not only the service.
+    db.execute(
+        "CREATE UNIQUE INDEX idx_students_live_person ON students (id_type, id_number) "
+        "WHERE status IN ('active', 'suspended')"
+    )
+    db["events"].create(
+        {
+            "id": int,
+            "student_id": int,
+            "kind": str,
+            "jyt_code": str,
+            "effective_date": str,
+            "recorded_at": str,
+            "operator": str,
+            "reason": str,
+            "doc_no": str,
+            "status_before": str,
+            "status_after": str,
+            "detail": str,
+        },
+        pk="id",
+        foreign_keys=[("student_id", "students", "id")],
+        not_null={"student_id", "kind", "effective_date", "recorded_at", "operator", "status_after"},
+    )
+    db["events"].create_index(["student_id"])
+    # Nothing is ever deleted; events are never rewritten.
+    for statement in (
+        "CREATE TRIGGER students_never_deleted BEFORE DELETE ON students "
+        "BEGIN SELECT RAISE(ABORT, 'students are never deleted'); END",
+        "CREATE TRIGGER events_never_deleted BEFORE DELETE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'events are never deleted'); END",
+        "CREATE TRIGGER events_never_updated BEFORE UPDATE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'events are never changed'); END",
+        "CREATE TRIGGER students_number_fixed BEFORE UPDATE OF student_no, enroll_year, college, major, class, seat "
+        "ON students BEGIN SELECT RAISE(ABORT, 'a student number never changes'); END",
+    ):
+        db.execute(statement)
+
+
+def applied(conn: sqlite3.Connection) -> set[str]:
+    try:
+        return {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+    except sqlite3.OperationalError:
+        return set()
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    done = applied(conn)
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply pending migrations; the caller holds the write transaction."""
+    from sqlite_utils import Database
+
+    db = Database(conn, execute_plugins=False)
+    if "_migrations" not in db.table_names():
+        db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    done = applied(conn)
+    ran = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        fn(db)
+        db["_migrations"].insert({"name": name, "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        ran.append(name)
+    return ran

@@ -1,0 +1,192 @@
+"""Reading and writing students and events. Rows become domain records here and nowhere else."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+
+from xueji.domain.model import Event, Person, Placement, Student
+from xueji.domain.status import EventKind, Status
+
+_STUDENT_COLUMNS = (
+    "id, student_no, name, gender, birth_date, id_type, id_number, exam_no, enroll_year, college, major, class, "
+    "seat, cur_year, cur_college, cur_major, cur_class, status, status_since, suspended_until"
+)
+
+
+@dataclass
+class StudentFilter:
+    """What `query` may filter on; placement filters match the current placement."""
+
+    student_no: str | None = None
+    name: str | None = None
+    id_number: str | None = None
+    year: int | None = None
+    college: str | None = None
+    major: str | None = None
+    klass: str | None = None
+    statuses: list[str] = field(default_factory=list)
+
+
+def _student(row: tuple) -> Student:
+    return Student(
+        id=row[0],
+        student_no=row[1],
+        person=Person(row[2], row[3], date.fromisoformat(row[4]), row[5], row[6], row[7]),
+        entry=Placement(row[8], row[9], row[10], row[11]),
+        seat=row[12],
+        current=Placement(row[13], row[14], row[15], row[16]),
+        status=Status(row[17]),
+        status_since=date.fromisoformat(row[18]),
+        suspended_until=date.fromisoformat(row[19]) if row[19] else None,
+    )
+
+
+def _student_values(student: Student) -> dict:
+    p = student.person
+    return {
+        "name": p.name,
+        "gender": p.gender,
+        "birth_date": p.birth_date.isoformat(),
+        "id_type": p.id_type,
+        "id_number": p.id_number,
+        "exam_no": p.exam_no,
+        "cur_year": student.current.year,
+        "cur_college": student.current.college,
+        "cur_major": student.current.major,
+        "cur_class": student.current.klass,
+        "status": student.status.value,
+        "status_since": student.status_since.isoformat(),
+        "suspended_until": student.suspended_until.isoformat() if student.suspended_until else None,
+    }
+
+
+class Repository:
+    """Students and events over one connection; writers call it inside ``Store.transaction()``."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._db = None
+
+    @property
+    def db(self):
+        if self._db is None:
+            from sqlite_utils import Database  # writes only: reads stay on the plain connection
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
+
+    # --- numbers -------------------------------------------------------------------------
+    def highest_seat(self, prefix: str) -> int | None:
+        """The highest seat ever issued in a class (the ten-digit prefix of its numbers)."""
+        row = self.conn.execute(
+            "SELECT max(student_no) FROM students WHERE student_no BETWEEN ? AND ?", (prefix + "00", prefix + "99")
+        ).fetchone()
+        return int(row[0][10:]) if row[0] else None
+
+    # --- students ------------------------------------------------------------------------
+    def get(self, student_no: str) -> Student | None:
+        row = self.conn.execute(f"SELECT {_STUDENT_COLUMNS} FROM students WHERE student_no = ?", (student_no,)).fetchone()
+        return _student(row) if row else None
+
+    def live_registration(self, id_type: str, id_number: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT student_no FROM students WHERE id_type = ? AND id_number = ? AND status IN ('active', 'suspended')",
+            (id_type, id_number),
+        ).fetchone()
+        return row[0] if row else None
+
+    def add(self, student: Student, origin: str) -> Student:
+        values = _student_values(student) | {
+            "student_no": student.student_no,
+            "enroll_year": student.entry.year,
+            "college": student.entry.college,
+            "major": student.entry.major,
+            "class": student.entry.klass,
+            "seat": student.seat,
+            "origin": origin,
+            "created_at": now(),
+        }
+        new_id = self.db["students"].insert(values).last_pk
+        return replace(student, id=new_id)
+
+    def update(self, student: Student) -> None:
+        self.db["students"].update(student.id, _student_values(student))
+
+    def query(self, f: StudentFilter, limit: int) -> tuple[list[Student], int]:
+        """Students matching ``f``, newest first, at most ``limit`` (0: all), and how many match in all."""
+        where, params = [], []
+        for column, value in (
+            ("student_no", f.student_no),
+            ("id_number", f.id_number),
+            ("cur_year", f.year),
+            ("cur_college", f.college),
+            ("cur_major", f.major),
+            ("cur_class", f.klass),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if f.name:
+            where.append("instr(name, ?) > 0")
+            params.append(f.name)
+        if f.statuses:
+            where.append(f"status IN ({', '.join('?' for _ in f.statuses)})")
+            params.extend(f.statuses)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        sql = f"SELECT {_STUDENT_COLUMNS} FROM students{clause} ORDER BY id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        rows = [_student(r) for r in self.conn.execute(sql, params)]
+        total = len(rows)
+        if limit and total == limit:
+            total = self.conn.execute(f"SELECT count(*) FROM students{clause}", params).fetchone()[0]
+        return rows, total
+
+    # --- events --------------------------------------------------------------------------
+    def add_event(self, student: Student, event: Event) -> None:
+        self.db["events"].insert({
+            "student_id": student.id,
+            "kind": event.kind.value,
+            "jyt_code": event.kind.jyt_code,
+            "effective_date": event.effective_date.isoformat(),
+            "recorded_at": now(),
+            "operator": event.operator,
+            "reason": event.reason,
+            "doc_no": event.doc_no,
+            "status_before": event.status_before.value if event.status_before else None,
+            "status_after": event.status_after.value,
+            "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else None,
+        })
+
+    def events(self, student: Student) -> list[Event]:
+        rows = self.conn.execute(
+            "SELECT id, kind, effective_date, recorded_at, operator, reason, doc_no, status_before, status_after, detail "
+            "FROM events WHERE student_id = ? ORDER BY id",
+            (student.id,),
+        )
+        return [
+            Event(
+                id=r[0],
+                kind=EventKind(r[1]),
+                effective_date=date.fromisoformat(r[2]),
+                recorded_at=r[3],
+                operator=r[4],
+                reason=r[5],
+                doc_no=r[6],
+                status_before=Status(r[7]) if r[7] else None,
+                status_after=Status(r[8]),
+                detail=json.loads(r[9]) if r[9] else {},
+            )
+            for r in rows
+        ]
+
+    def count(self, table: str) -> int:
+        assert table in ("students", "events")
+        return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
