@@ -58,8 +58,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # locals would print students' personal data
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-codes_app = typer.Typer(cls=XuejiGroup, help="List or extend the code table of colleges and majors (學院/專業代碼).",
-                        invoke_without_command=True, pretty_exceptions_enable=False)
+codes_app = typer.Typer(cls=XuejiGroup, invoke_without_command=True, pretty_exceptions_enable=False)
 transfer_app = typer.Typer(cls=XuejiGroup, help="Transfers between schools (轉學).", no_args_is_help=True,
                            pretty_exceptions_enable=False)
 app.add_typer(codes_app, name="codes")
@@ -143,7 +142,7 @@ def init(ctx: typer.Context) -> None:
 
 @codes_app.callback()
 def codes(ctx: typer.Context, fmt: Format = "table") -> None:
-    """List colleges and majors (學院/專業代碼).
+    """List or extend the code table of colleges and majors (學院/專業代碼).
 
     Example: xueji codes -f json
     """

@@ -33,9 +33,12 @@ class Store:
             self.conn = sqlite3.connect(self.path, timeout=busy_timeout)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            outdated = migrations.pending(self.conn)
         except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+                raise DatabaseBusy() from None
             raise ConfigError(N_("{path} is not a xueji database ({detail})."), path=str(self.path), detail=str(error)) from None
-        if migrations.pending(self.conn):
+        if outdated:
             self._upgrade()
 
     def _create_file(self) -> None:
