@@ -116,7 +116,7 @@ def root(
 ) -> None:
     """xueji (學籍): keep every student's registration and student number.
 
-    Example: xueji enroll --name 張三 --gender 男 --birth-date 2005-03-01 --id-number 11010520050301001X --college 01 --major 01 --class 01
+    Example: xueji enroll --name 張三 --gender 男 --birth-date 2005-03-01 --id-number 110105200503010016 --college 01 --major 01 --class 01
     """
     state = State(config, db, lang, operator)
     ctx.obj = state
@@ -206,7 +206,7 @@ def enroll(
 ) -> None:
     """Enroll a student and issue the next number of the class (學籍建立). Prints the number.
 
-    Example: xueji enroll --name 李華 --gender 女 --birth-date 2005-06-01 --id-number 110105200506010028 --college 01 --major 01 --class 01 --year 2025
+    Example: xueji enroll --name 李華 --gender 女 --birth-date 2005-06-01 --id-number 11010520050601002X --college 01 --major 01 --class 01 --year 2025
     """
     _enroll(ctx, fmt, name=name, gender=gender, birth_date=birth_date, id_number=id_number, college=college,
             major=major, klass=klass, year=year, id_type=id_type, exam_no=exam_no, date=date, doc_no=doc_no)
@@ -222,7 +222,7 @@ def transfer_in(
 ) -> None:
     """Register a transfer-in student under a new number (轉入). Prints the number.
 
-    Example: xueji transfer in --from-school 某某大學 --name 王五 --gender 男 --birth-date 2004-01-01 --id-number 440524200401010011 --college 02 --major 02 --class 01
+    Example: xueji transfer in --from-school 某某大學 --name 王五 --gender 男 --birth-date 2004-01-01 --id-number 440524200401010012 --college 02 --major 02 --class 01
     """
     _enroll(ctx, fmt, from_school=from_school, name=name, gender=gender, birth_date=birth_date,
             id_number=id_number, college=college, major=major, klass=klass, year=year, id_type=id_type,

@@ -1,0 +1,133 @@
+"""The installed `xueji` command in real processes: start-up weight, exit codes, pipes and the demo sandbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_id
+
+BIN = Path(sys.executable).parent / "xueji"
+XUEJI = str(BIN) if BIN.exists() else shutil.which("xueji")
+
+
+def run(*args, cwd, env=None, check=True):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("XUEJI_")}
+    environment.update({"LANG": "C.UTF-8", "NO_COLOR": "1"}, **(env or {}))
+    result = subprocess.run([XUEJI, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installed():
+    if XUEJI is None:
+        pytest.fail("the xueji command is not installed in this environment (pip install -e '.[test]')")
+
+
+def _modules_after(argv: list[str]) -> set[str]:
+    code = (
+        "import sys\n"
+        f"sys.argv = {['xueji', *argv]!r}\n"
+        "from xueji.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    return set(out.stdout.split()[-2000:])
+
+
+def test_version_imports_neither_rich_nor_sqlite_utils():
+    loaded = _modules_after(["--version"])
+    assert "xueji" in loaded
+    assert not {m for m in loaded if m == "rich" or m.startswith(("rich.", "sqlite_utils"))}
+
+
+def test_version_prints_the_version_and_python_m_works_alike(tmp_path):
+    from xueji import __version__
+
+    assert run("--version", cwd=tmp_path).stdout.strip() == f"xueji {__version__}"
+    module = subprocess.run([sys.executable, "-m", "xueji", "--version"], capture_output=True, text=True, check=True)
+    assert module.stdout.strip() == f"xueji {__version__}"
+
+
+def test_a_json_query_by_number_does_not_import_rich_or_sqlite_utils(tmp_path):
+    run("init", cwd=tmp_path)
+    code = (
+        "import os, sys\n"
+        f"os.chdir({str(tmp_path)!r})\n"
+        "sys.argv = ['xueji', 'query', '202301010101', '-f', 'json']\n"
+        "from xueji.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED:' + ','.join(sorted(m for m in sys.modules if m.startswith(('rich', 'sqlite_utils')))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    lines = out.stdout.strip().splitlines()
+    assert lines[0] == "[]"  # the query ran and found nobody
+    assert lines[-1] == "LOADED:"
+
+
+def test_a_clerk_session_in_real_processes(tmp_path):
+    run("init", cwd=tmp_path)
+    number = run("enroll", "--name", "李華", "--gender", "女", "--birth-date", "2005-06-01", "--id-number",
+                 make_id("2005-06-01", male=False, seq=4), "--college", "01", "--major", "01", "--class", "01",
+                 "--year", "2023", cwd=tmp_path).stdout.strip()
+    assert number == "202301010101"
+    refused = run("suspend", number, "--reason", "因病", "--until", "1999-01-01", cwd=tmp_path, check=False)
+    assert refused.returncode == 3 and refused.stderr.startswith("Error:") and "Traceback" not in refused.stderr
+    shown = json.loads(run("show", number, "-f", "json", cwd=tmp_path).stdout)
+    assert shown["student"]["name"] == "李華" and len(shown["events"]) == 1
+    table = run("query", cwd=tmp_path).stdout
+    assert "李華" in table and "\x1b[" not in table
+
+
+def test_four_commands_enrolling_into_one_class_at_once_get_distinct_seats(tmp_path):
+    run("init", cwd=tmp_path)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("XUEJI_")}
+    procs = [
+        subprocess.Popen([XUEJI, "enroll", "--name", "張三", "--gender", "男", "--birth-date", "2005-03-01",
+                          "--id-number", make_id(seq=k), "--college", "02", "--major", "02", "--class", "01",
+                          "--year", "2024"], cwd=tmp_path, env=environment, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for k in range(4)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], outputs
+    assert sorted(o[0].strip() for o in outputs) == [f"2024020201{s:02d}" for s in range(1, 5)]
+
+
+def test_demo_builds_a_sandbox_and_never_touches_the_working_database(tmp_path):
+    run("init", cwd=tmp_path)
+    before = (tmp_path / "xueji.db").read_bytes()
+    result = run("demo", "--dir", "practice", cwd=tmp_path)
+    assert "practice" in result.stdout and "query" in result.stdout
+    assert (tmp_path / "xueji.db").read_bytes() == before
+    sandbox = ["--config", str(tmp_path / "practice" / "config.toml")]
+    students = json.loads(run(*sandbox, "query", "--limit", "0", "-f", "json", cwd=tmp_path).stdout)
+    statuses = {s["status"] for s in students}
+    assert len(students) >= 30
+    assert {"active", "suspended", "withdrawn", "graduated", "transferred_out"} <= statuses
+    for line in result.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("xueji --config"):
+            args = line.split()[1:]
+            assert run(*args, cwd=tmp_path, check=False).returncode == 0, line
+
+
+def test_demo_run_twice_rebuilds_its_own_sandbox_but_refuses_a_foreign_folder(tmp_path):
+    run("demo", cwd=tmp_path)
+    again = run("demo", cwd=tmp_path)
+    assert again.returncode == 0
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.docx").write_text("precious", encoding="utf-8")
+    refused = run("demo", "--dir", "mine", cwd=tmp_path, check=False)
+    assert refused.returncode == 1 and "--dir" in refused.stderr
+    assert (tmp_path / "mine" / "thesis.docx").read_text(encoding="utf-8") == "precious"
+    assert not (tmp_path / "mine" / "xueji.db").exists()
