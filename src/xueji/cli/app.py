@@ -35,7 +35,7 @@ class XuejiGroup(TyperGroup):
         except KeyboardInterrupt:
             render.note(N_("Interrupted: nothing was changed."))
             ctx.exit(130)
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError):
             raise
         except Exception as error:
             # A bug, not something the user did: no traceback (it could hold personal data) unless asked for.
