@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from xueji.domain import model
 from xueji.domain import validate as v
 from xueji.domain.errors import N_, DuplicateRegistration, InvalidData, UnknownStudent
-from xueji.domain.model import Event, PersonInput, Student
+from xueji.domain.model import Event, Person, PersonInput, Placement, Student
 from xueji.domain.number import class_prefix, next_seat, parse_number
 from xueji.domain.status import CAUSES, OUTCOMES, EventKind, Status, transition
 from xueji.domain.suspension import check_new_suspension
@@ -36,7 +36,22 @@ def _get(repo: Repository, student_no: str) -> Student:
     return student
 
 
-def enroll(
+@dataclass(frozen=True)
+class Admission:
+    """A validated enrollment waiting for its number: the same shape for one clerk's entry and a roster row."""
+
+    person: Person
+    placement: Placement
+    on: date
+    doc_no: str | None = None
+    from_school: str | None = None
+
+    @property
+    def kind(self) -> EventKind:
+        return EventKind.TRANSFER_IN if self.from_school is not None else EventKind.ENROLL
+
+
+def admit(
     session: Session,
     person: PersonInput,
     *,
@@ -47,8 +62,8 @@ def enroll(
     date: str | None = None,
     doc_no: str | None = None,
     from_school: str | None = None,
-) -> Student:
-    """Create a registration and issue the next number of the class (§五). With ``from_school``: a transfer in (§六.1)."""
+) -> Admission:
+    """Validate every field of an enrollment, reporting all problems together; writes nothing."""
     check = v.Collector()
     on = check(lambda: _effective(date, session.today))
     where = check(lambda: model.placement(session.codes, year or session.today.year, college, major, klass, session.today))
@@ -56,26 +71,48 @@ def enroll(
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     school = check(lambda: v.label(from_school, "from_school")) if from_school is not None else None
     check.done()
-    kind = EventKind.TRANSFER_IN if from_school is not None else EventKind.ENROLL
-    with session.store.transaction() as repo:
-        existing = repo.live_registration(who.id_type, who.id_number)
+    return Admission(who, where, on, doc, school)
+
+
+def register(repo: Repository, admissions: list[Admission], operator: str) -> list[Student]:
+    """Number and store admissions inside the caller's transaction: one record and one event each.
+
+    Seats continue from the highest ever issued in each class, so numbers are never reused.
+    """
+    highest: dict[str, int] = {}
+    seen: dict[tuple[str, str], str] = {}
+    students = []
+    for admission in admissions:
+        who, where = admission.person, admission.placement
+        key = (who.id_type, who.id_number)
+        existing = seen.get(key) or repo.live_registration(*key)
         if existing:
             raise DuplicateRegistration(
                 N_("This person already holds a live registration: {student_no}."),
                 hint=N_("One person holds one registration; withdraw or close the other first."),
                 student_no=existing,
             )
-        number = next_seat(repo.highest_seat(class_prefix(where.year, where.college, where.major, where.klass)),
-                           where.year, where.college, where.major, where.klass)
-        student = repo.add(
-            Student(None, str(number), who, where, number.seat, where, Status.ACTIVE, on),
-            origin=kind.value,
-        )
-        repo.add_event(student, Event(
-            kind, on, session.operator, None, Status.ACTIVE, doc_no=doc,
-            detail={"from_school": school} if school else {},
-        ))
-    return student
+        prefix = class_prefix(where.year, where.college, where.major, where.klass)
+        if prefix not in highest:
+            highest[prefix] = repo.highest_seat(prefix) or 0
+        number = next_seat(highest[prefix], where.year, where.college, where.major, where.klass)
+        highest[prefix] = number.seat
+        seen[key] = str(number)
+        students.append(Student(None, str(number), who, where, number.seat, where, Status.ACTIVE, admission.on))
+    students = repo.add_many(students, [a.kind.value for a in admissions])
+    repo.add_events([
+        (student, Event(a.kind, a.on, operator, None, Status.ACTIVE, doc_no=a.doc_no,
+                        detail={"from_school": a.from_school} if a.from_school else {}))
+        for student, a in zip(students, admissions)
+    ])
+    return students
+
+
+def enroll(session: Session, person: PersonInput, **placement) -> Student:
+    """Create a registration and issue the next number of the class (§五). With ``from_school``: a transfer in (§六.1)."""
+    admission = admit(session, person, **placement)
+    with session.store.transaction() as repo:
+        return register(repo, [admission], session.operator)[0]
 
 
 def _enrollment_day(where, on: date) -> date:

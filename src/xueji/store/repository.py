@@ -98,19 +98,29 @@ class Repository:
         ).fetchone()
         return row[0] if row else None
 
-    def add(self, student: Student, origin: str) -> Student:
-        values = _student_values(student) | {
-            "student_no": student.student_no,
-            "enroll_year": student.entry.year,
-            "college": student.entry.college,
-            "major": student.entry.major,
-            "class": student.entry.klass,
-            "seat": student.seat,
-            "origin": origin,
-            "created_at": now(),
-        }
-        new_id = self.db["students"].insert(values).last_pk
-        return replace(student, id=new_id)
+    def add_many(self, students: list[Student], origins: list[str]) -> list[Student]:
+        """Insert new students with consecutive ids (the caller holds the write lock)."""
+        first = (self.conn.execute("SELECT max(id) FROM students").fetchone()[0] or 0) + 1
+        created = now()
+        stored = [replace(student, id=first + i) for i, student in enumerate(students)]
+        self.db["students"].insert_all(
+            (
+                _student_values(student) | {
+                    "id": student.id,
+                    "student_no": student.student_no,
+                    "enroll_year": student.entry.year,
+                    "college": student.entry.college,
+                    "major": student.entry.major,
+                    "class": student.entry.klass,
+                    "seat": student.seat,
+                    "origin": origin,
+                    "created_at": created,
+                }
+                for student, origin in zip(stored, origins)
+            ),
+            batch_size=500,
+        )
+        return stored
 
     def update(self, student: Student) -> None:
         self.db["students"].update(student.id, _student_values(student))
@@ -147,19 +157,29 @@ class Repository:
 
     # --- events --------------------------------------------------------------------------
     def add_event(self, student: Student, event: Event) -> None:
-        self.db["events"].insert({
-            "student_id": student.id,
-            "kind": event.kind.value,
-            "jyt_code": event.kind.jyt_code,
-            "effective_date": event.effective_date.isoformat(),
-            "recorded_at": now(),
-            "operator": event.operator,
-            "reason": event.reason,
-            "doc_no": event.doc_no,
-            "status_before": event.status_before.value if event.status_before else None,
-            "status_after": event.status_after.value,
-            "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else None,
-        })
+        self.add_events([(student, event)])
+
+    def add_events(self, pairs: list[tuple[Student, Event]]) -> None:
+        recorded = now()
+        self.db["events"].insert_all(
+            (
+                {
+                    "student_id": student.id,
+                    "kind": event.kind.value,
+                    "jyt_code": event.kind.jyt_code,
+                    "effective_date": event.effective_date.isoformat(),
+                    "recorded_at": recorded,
+                    "operator": event.operator,
+                    "reason": event.reason,
+                    "doc_no": event.doc_no,
+                    "status_before": event.status_before.value if event.status_before else None,
+                    "status_after": event.status_after.value,
+                    "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else None,
+                }
+                for student, event in pairs
+            ),
+            batch_size=500,
+        )
 
     def events(self, student: Student) -> list[Event]:
         rows = self.conn.execute(
