@@ -14,6 +14,7 @@ from pathlib import Path
 
 from xueji.domain.codetable import CodeTable, College, Major
 from xueji.domain.errors import N_, ConfigError, InvalidData, RuleViolation
+from xueji.domain.order import ORDERS
 from xueji.domain.suspension import SuspensionLimits
 
 CONFIG_NAME = "config.toml"
@@ -32,6 +33,7 @@ class Config:
     code_table_path: Path = Path("codes.toml")
     locale: str | None = None
     busy_timeout: float = 10.0
+    seat_order: str = "input"
     limits: SuspensionLimits = field(default_factory=SuspensionLimits)
     inline_codes: CodeTable = field(default_factory=CodeTable)
     file_codes: CodeTable = field(default_factory=CodeTable)
@@ -120,6 +122,10 @@ def load(path: Path) -> Config:
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         raise _bad(path, "busy_timeout", "a number of seconds above 0")
     config.busy_timeout = float(timeout)
+    seat_order = data.get("seat_order", "input")
+    if seat_order not in ORDERS:
+        raise _bad(path, "seat_order", " / ".join(ORDERS))
+    config.seat_order = seat_order
     suspension = data.get("suspension", {})
     limits = {}
     for key in ("max_months", "max_total_months"):

@@ -198,18 +198,71 @@ def _enroll(ctx, fmt, from_school=None, **fields) -> None:
         render.changed([student], fmt, "")
 
 
+def _optional(option: str, help: str):
+    return Annotated[Optional[str], typer.Option(option, help=help + " Required without --file.", show_default=False)]
+
+
 @app.command()
 def enroll(
-    ctx: typer.Context, name: Name, gender: Gender, birth_date: Birth, id_number: IdNumber, college: College,
-    major: Major, klass: Klass, year: Year = None, id_type: IdType = "1", exam_no: ExamNo = None,
-    date: Date = None, doc_no: DocNo = None, fmt: Format = "table",
+    ctx: typer.Context,
+    name: _optional("--name", "Name (姓名).") = None,
+    gender: _optional("--gender", "Gender (性別): 男/女, M/F or 1/2.") = None,
+    birth_date: _optional("--birth-date", "Birth date (出生日期) YYYY-MM-DD.") = None,
+    id_number: _optional("--id-number", "ID number (身份證件號).") = None,
+    college: _optional("--college", "College code or name (學院).") = None,
+    major: _optional("--major", "Major code or name (專業).") = None,
+    klass: _optional("--class", "Class 01–99 (班級).") = None,
+    year: Year = None, id_type: IdType = "1", exam_no: ExamNo = None, date: Date = None, doc_no: DocNo = None,
+    file: Annotated[Optional[Path], typer.Option("--file", help="Enroll a roster (.csv or .xlsx) in one transaction.", show_default=False)] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Worksheet of an .xlsx roster (default: the first).")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Encoding of a CSV roster (default: detected).")] = None,
+    order: Annotated[Optional[str], typer.Option("--order", help="Seat order: input, pinyin or exam-no (default: the config's).")] = None,
+    class_size: Annotated[Optional[str], typer.Option("--class-size", help="Form classes of at most N when the roster has no class column.")] = None,
+    skip_existing: Annotated[bool, typer.Option("--skip-existing", help="Skip people already enrolled in the same year, college and major.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the numbers that would be given; write nothing.")] = False,
+    errors_out: Annotated[Optional[Path], typer.Option("--errors-out", help="Write every problem to this .csv or .xlsx.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary (for cron).")] = False,
+    fmt: Format = "table",
 ) -> None:
-    """Enroll a student and issue the next number of the class (學籍建立). Prints the number.
+    """Enroll a student, or a whole roster with --file, and issue numbers (學籍建立). Prints the number(s).
 
     Example: xueji enroll --name 李華 --gender 女 --birth-date 2005-06-01 --id-number 11010520050601002X --college 01 --major 01 --class 01 --year 2025
+
+    Example: xueji enroll --file 2025新生.xlsx --year 2025 --order pinyin --skip-existing
     """
+    if file is not None:
+        _enroll_file(ctx, file, year=year, sheet=sheet, encoding=encoding, order=order, class_size=class_size,
+                     skip_existing=skip_existing, dry_run=dry_run, errors_out=errors_out, quiet=quiet, fmt=fmt,
+                     date=date, doc_no=doc_no)
+        return
+    fields = {"--name": name, "--gender": gender, "--birth-date": birth_date, "--id-number": id_number,
+              "--college": college, "--major": major, "--class": klass}
+    missing = [flag for flag, value in fields.items() if value is None]
+    if missing:
+        raise typer.BadParameter(f"missing {', '.join(missing)} (or give a roster with --file).")
     _enroll(ctx, fmt, name=name, gender=gender, birth_date=birth_date, id_number=id_number, college=college,
             major=major, klass=klass, year=year, id_type=id_type, exam_no=exam_no, date=date, doc_no=doc_no)
+
+
+def _enroll_file(ctx, file: Path, *, errors_out: Optional[Path], quiet: bool, fmt: str, **options) -> None:
+    from xueji.cli import render
+    from xueji.files import roster as rosters
+    from xueji.services import batch
+
+    state = _state(ctx)
+    session = state.session()
+    if options["order"] is None:
+        options["order"] = state.config().seat_order
+    if errors_out is not None:
+        render.check_errors_out(errors_out)
+    roster = rosters.read(file, sheet=options.pop("sheet"), encoding=options.pop("encoding"))
+    try:
+        with render.progress(quiet) as tick:
+            result = batch.enroll_roster(session, roster, progress=tick, **options)
+    except batch.RosterInvalid as error:
+        render.roster_problems(error, fmt, errors_out)
+        ctx.exit(error.exit_code)
+    render.roster_result(result, fmt, quiet, session.codes_table)
 
 
 @transfer_app.command("in")

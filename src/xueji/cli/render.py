@@ -50,7 +50,7 @@ def message_text(message: str, params: dict) -> str:
 
 
 def error_text(error: XuejiError) -> str:
-    if isinstance(error, InvalidData):
+    if isinstance(error, InvalidData) and error.problems:
         parts = []
         for problem in error.problems:
             label = _(FIELD_LABELS.get(problem.field, problem.field))
@@ -306,3 +306,105 @@ def _next_summer() -> str:
 
     today = date.today()
     return date(today.year + (1 if today.month >= 7 else 0), 8, 31).isoformat()
+
+
+# --- batches -------------------------------------------------------------------------------
+
+SHOWN_PROBLEMS = 20
+
+
+def check_errors_out(path) -> None:
+    from xueji.files.export import check_target
+
+    if check_target(path) == ".json":
+        from xueji.domain.errors import InvalidData
+
+        raise InvalidData.one("file", str(path), N_("{path}: write problems to .csv or .xlsx."), path=str(path))
+
+
+def problem_records(problems) -> list[dict]:
+    return [
+        {"row": p.row, "column": _(p.column), "value": p.value, "message": message_text(p.message, p.params)}
+        for p in problems
+    ]
+
+
+def roster_problems(error, fmt: str, errors_out) -> None:
+    """Every problem of a refused roster: the first ones on screen, all of them in --errors-out or JSON."""
+    records = problem_records(error.rows)
+    if errors_out is not None:
+        from xueji.files.export import write
+
+        write(errors_out, ["row", "column", "value", "message"], [_("Row"), _("Column"), _("Value"), _("Problem")],
+              records, text_columns=("value",), sheet_title="errors")
+    if fmt == "json":
+        print(json.dumps({"errors": records}, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        _emit_data(records, ("row", "column", "value", "message"), fmt)
+    else:
+        from rich.console import Console
+
+        console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
+        rows = [[r["row"], r["column"], r["value"], r["message"]] for r in records[:SHOWN_PROBLEMS]]
+        console.print(_table(None, [_("Row"), _("Column"), _("Value"), _("Problem")], rows))
+        if len(records) > SHOWN_PROBLEMS:
+            note(N_("… and {more} more."), more=len(records) - SHOWN_PROBLEMS)
+    error_text_line = _("Error: {message}").format(message=error_text(error))
+    if errors_out is not None:
+        error_text_line += " " + _("All problems are in {path}.").format(path=str(errors_out))
+    print(error_text_line, file=sys.stderr)
+
+
+def roster_result(result, fmt: str, quiet: bool, codes: CodeTable | None) -> None:
+    if fmt != "table":
+        data = {
+            "enrolled": len(result.enrolled),
+            "skipped": len(result.skipped),
+            "dry_run": result.dry_run,
+            "seconds": round(result.seconds, 3),
+            "students": [student_record(s) for s in result.enrolled],
+            "skipped_rows": [{"row": s.row, "student_no": s.student_no, "name": s.name} for s in result.skipped],
+        }
+        if fmt == "json":
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            _emit_data(data["students"], STUDENT_KEYS, fmt)
+        return
+    if quiet:
+        return
+    if result.enrolled:
+        rows = [[s.student_no, s.person.name, _college_name(codes, s.entry.college),
+                 _college_name(codes, s.entry.college, s.entry.major), s.entry.klass] for s in result.enrolled]
+        title = _("Numbers that would be given (dry run: nothing written)") if result.dry_run else _("New numbers")
+        _console().print(_table(title, [_("Student number"), _("Name"), _("College"), _("Major"), _("Class")], rows))
+    for skipped in result.skipped:
+        note(N_("Row {row}: skipped, already enrolled as {student_no}."), row=skipped.row, student_no=skipped.student_no)
+    say(N_("Enrolled {enrolled}, skipped {skipped}, in {seconds:.1f} s."), enrolled=len(result.enrolled),
+        skipped=len(result.skipped), seconds=result.seconds)
+
+
+class progress:
+    """A progress bar on stderr while a batch works, only when stderr is a terminal."""
+
+    def __init__(self, quiet: bool = False):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self._bar = None
+        self._task = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self._bar = Progress(console=Console(stderr=True), transient=True)
+        self._bar.start()
+        self._task = self._bar.add_task(_("Working"), total=None)
+        return self.tick
+
+    def tick(self, done: int, total: int) -> None:
+        self._bar.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()

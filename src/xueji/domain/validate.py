@@ -236,6 +236,11 @@ FIELD_LABELS = {
     "status": N_("status"),
     "outcome": N_("outcome"),
     "cause": N_("cause"),
+    "order": N_("order"),
+    "class_size": N_("class size"),
+    "file": N_("file"),
+    "encoding": N_("encoding"),
+    "sheet": N_("sheet"),
 }
 
 

@@ -80,12 +80,12 @@ def register(repo: Repository, admissions: list[Admission], operator: str) -> li
     Seats continue from the highest ever issued in each class, so numbers are never reused.
     """
     highest: dict[str, int] = {}
-    seen: dict[tuple[str, str], str] = {}
+    seen = repo.live_registrations([(a.person.id_type, a.person.id_number) for a in admissions])
     students = []
     for admission in admissions:
         who, where = admission.person, admission.placement
         key = (who.id_type, who.id_number)
-        existing = seen.get(key) or repo.live_registration(*key)
+        existing = seen.get(key)
         if existing:
             raise DuplicateRegistration(
                 N_("This person already holds a live registration: {student_no}."),

@@ -70,8 +70,11 @@ class Store:
         return Repository(self.conn)
 
     @contextmanager
-    def transaction(self):
-        """BEGIN IMMEDIATE: the write lock is taken before anything is read, so counters cannot race."""
+    def transaction(self, commit: bool = True):
+        """BEGIN IMMEDIATE: the write lock is taken before anything is read, so counters cannot race.
+
+        With ``commit=False`` (a dry run) everything is done and then rolled back.
+        """
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
@@ -86,6 +89,9 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+        if not commit:
+            self.conn.execute("ROLLBACK")
+            return
         try:
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as error:

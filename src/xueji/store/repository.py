@@ -91,6 +91,30 @@ class Repository:
         row = self.conn.execute(f"SELECT {_STUDENT_COLUMNS} FROM students WHERE student_no = ?", (student_no,)).fetchone()
         return _student(row) if row else None
 
+    def live_registrations(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The live registration's number for each (id_type, id_number) that has one, looked up in chunks."""
+        found: dict[tuple[str, str], str] = {}
+        numbers = sorted({number for _, number in keys})
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start:start + 500]
+            rows = self.conn.execute(
+                "SELECT id_type, id_number, student_no FROM students WHERE status IN ('active', 'suspended') "
+                f"AND id_number IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
+            for id_type, id_number, student_no in rows:
+                found[(id_type, id_number)] = student_no
+        wanted = set(keys)
+        return {key: number for key, number in found.items() if key in wanted}
+
+    def highest_class(self, year: int, college: str, major: str) -> int:
+        """The highest class number ever used by a year's major (0 if none)."""
+        prefix = f"{year:04d}{college}{major}"
+        row = self.conn.execute(
+            "SELECT max(student_no) FROM students WHERE student_no BETWEEN ? AND ?", (prefix + "0000", prefix + "9999")
+        ).fetchone()
+        return int(row[0][8:10]) if row[0] else 0
+
     def live_registration(self, id_type: str, id_number: str) -> str | None:
         row = self.conn.execute(
             "SELECT student_no FROM students WHERE id_type = ? AND id_number = ? AND status IN ('active', 'suspended')",

@@ -1,0 +1,102 @@
+"""Writing tables to files: CSV (optionally with a BOM for Excel), XLSX and JSON.
+
+Every file is written to a temporary name and renamed into place, readable by its owner only.
+CSV and XLSX cells that a spreadsheet would run as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from xueji.domain.errors import N_, InvalidData
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = (".csv", ".xlsx", ".json")
+
+
+def neutralise(value):
+    """A cell that starts like a formula gets a leading apostrophe, so Excel shows it instead of running it."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def check_target(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InvalidData.one("file", str(path), N_("{path}: write .csv, .xlsx or .json."), path=str(path))
+    if not path.parent.is_dir():
+        raise InvalidData.one("file", str(path), N_("The folder {path} does not exist."), path=str(path.parent))
+    return suffix
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _cell(value):
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write(path: Path, keys: list[str], headers: list[str], records: Iterable[dict], *, excel: bool = False,
+          text_columns: Iterable[str] = (), sheet_title: str = "xueji") -> int:
+    """Write records (dicts with ``keys``) under ``headers``; returns how many rows were written."""
+    suffix = check_target(path)
+    records = list(records)
+    if suffix == ".json":
+        _write_private(path, (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    elif suffix == ".csv":
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
+        writer.writerow(headers)
+        for record in records:
+            writer.writerow([neutralise(_cell(record.get(k))) for k in keys])
+        _write_private(path, buffer.getvalue().encode("utf-8-sig" if excel else "utf-8"))
+    else:
+        _write_private(path, _xlsx(keys, headers, records, set(text_columns), sheet_title))
+    return len(records)
+
+
+def _xlsx(keys, headers, records, text_columns: set[str], title: str) -> bytes:
+    from openpyxl import Workbook  # only when a workbook is written
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    text_indexes = [i for i, k in enumerate(keys) if k in text_columns]
+    for record in records:
+        sheet.append([neutralise(_cell(record.get(k))) for k in keys])
+        row = sheet.max_row
+        for i in text_indexes:
+            cell = sheet.cell(row=row, column=i + 1)
+            if cell.value is not None:
+                cell.value = str(cell.value)
+                cell.data_type = TYPE_STRING
+                cell.number_format = "@"
+    for i, key in enumerate(keys):
+        width = max([len(str(headers[i]))] + [len(str(r.get(key) or "")) for r in records[:200]]) + 2
+        sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width = min(max(width, 6), 40)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
