@@ -362,21 +362,43 @@ def withdraw(
 @app.command()
 def graduate(
     ctx: typer.Context,
-    numbers: Annotated[list[str], typer.Argument(metavar="STUDENT_NO...", help="One or more student numbers.", show_default=False)],
+    numbers: Annotated[Optional[list[str]], typer.Argument(metavar="[STUDENT_NO]...", help="Student numbers (or use --year).", show_default=False)] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="Close the whole cohort of this year (current placement).")] = None,
+    college: Annotated[Optional[str], typer.Option("--college", help="With --year: only this college.")] = None,
+    major: Annotated[Optional[str], typer.Option("--major", help="With --year and --college: only this major.")] = None,
+    klass: Annotated[Optional[str], typer.Option("--class", help="With --year: only this class.")] = None,
+    excepted: Annotated[Optional[list[str]], typer.Option("--except", help="With --year: leave this student out (repeatable).")] = None,
     outcome: Annotated[str, typer.Option("--outcome", help="graduated (畢業), completed (結業) or incomplete (肄業).")] = "graduated",
-    date: Date = None, doc_no: DocNo = None, fmt: Format = "table",
+    date: Date = None, doc_no: DocNo = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --year: list what would happen; write nothing.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary (for cron).")] = False,
+    fmt: Format = "table",
 ) -> None:
     """Close registrations by graduation, completion or incompletion (畢業/結業/肄業); all or none.
 
     Example: xueji graduate 202101010101 202101010102 --outcome graduated --date 2025-06-30
+
+    Example: xueji graduate --year 2021 --college 01 --except 202101010105 --date 2025-06-30 --dry-run
     """
     from xueji.cli import render
     from xueji.services import registry
 
-    done = registry.graduate(_state(ctx).session(needs_codes=False), numbers, outcome=outcome, date=date,
-                             doc_no=doc_no)
-    render.changed(done, fmt, N_("{count} student(s) closed as {status}."), many=True, count=len(done),
-                   status=done[0].status.label)
+    if numbers and year is not None:
+        raise typer.BadParameter("give student numbers or --year, not both.")
+    if year is None:
+        if not numbers:
+            raise typer.BadParameter("give one or more student numbers, or --year.")
+        if college or major or klass or excepted or dry_run:
+            raise typer.BadParameter("--college, --major, --class, --except and --dry-run go with --year.")
+        done = registry.graduate(_state(ctx).session(needs_codes=False), numbers, outcome=outcome, date=date,
+                                 doc_no=doc_no)
+        render.changed(done, fmt, N_("{count} student(s) closed as {status}."), many=True, count=len(done),
+                       status=done[0].status.label)
+        return
+    session = _state(ctx).session()
+    result = registry.graduate_cohort(session, year=year, college=college, major=major, klass=klass,
+                                      excepted=excepted, outcome=outcome, date=date, doc_no=doc_no, dry_run=dry_run)
+    render.cohort_result(result, fmt, quiet, session.codes_table)
 
 
 @app.command()
@@ -437,6 +459,81 @@ def show(ctx: typer.Context, number: Number, fmt: Format = "table") -> None:
     session = _state(ctx).session(needs_codes=False)
     student, events = queries.show(session, number)
     render.student_view(student, events, fmt, session.codes_table)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Option("--file", help="Records with their numbers (.csv or .xlsx).", show_default=False)],
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Worksheet of an .xlsx file (default: the first).")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Encoding of a CSV file (default: detected).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything; write nothing.")] = False,
+    errors_out: Annotated[Optional[Path], typer.Option("--errors-out", help="Write every problem to this .csv or .xlsx.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary (for cron).")] = False,
+    fmt: Format = "table",
+) -> None:
+    """Import existing records that already have numbers (既有學籍導入); checked, never renumbered, all or none.
+
+    Example: xueji import --file 舊系統學籍.xlsx --dry-run --errors-out 問題.xlsx
+    """
+    from xueji.cli import render
+    from xueji.files import roster as rosters
+    from xueji.services import batch
+
+    session = _state(ctx).session()
+    if errors_out is not None:
+        render.check_errors_out(errors_out)
+    roster = rosters.read(file, sheet=sheet, encoding=encoding)
+    try:
+        with render.progress(quiet) as tick:
+            result = batch.import_records(session, roster, dry_run=dry_run, progress=tick)
+    except batch.RosterInvalid as error:
+        render.roster_problems(error, fmt, errors_out)
+        ctx.exit(error.exit_code)
+    render.import_result(result, fmt, quiet)
+
+
+@app.command()
+def due(
+    ctx: typer.Context,
+    on: Annotated[Optional[str], typer.Option("--on", help="The day to judge by, YYYY-MM-DD (default: today).")] = None,
+    fmt: Format = "table",
+) -> None:
+    """List suspensions that ran out without a resumption (休學期滿), with days overdue — the nightly report.
+
+    Example: xueji due --on 2026-09-01 -f csv
+    """
+    from xueji.cli import render
+    from xueji.services import registry
+
+    session = _state(ctx).session(needs_codes=False)
+    render.overdue(registry.overdue(session, on), fmt, session.codes_table)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="File to write: .csv, .xlsx or .json.", show_default=False)],
+    name: Annotated[Optional[str], typer.Option("--name", help="Part of the name.")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="ID number.")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="Cohort year.")] = None,
+    college: Annotated[Optional[str], typer.Option("--college", help="College code.")] = None,
+    major: Annotated[Optional[str], typer.Option("--major", help="Major code.")] = None,
+    klass: Annotated[Optional[str], typer.Option("--class", help="Class.")] = None,
+    status: Annotated[Optional[list[str]], typer.Option("--status", help="Status (repeatable).")] = None,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV as UTF-8 with a BOM, so Excel shows Chinese correctly.")] = False,
+) -> None:
+    """Export students to a file (導出): CSV, XLSX (numbers kept as text) or JSON.
+
+    Example: xueji export --out 2025級.xlsx --year 2025
+    """
+    from xueji.cli import render
+    from xueji.services import queries
+
+    session = _state(ctx).session(needs_codes=False)
+    found, _ = queries.query(session, name=name, id_number=id_number, year=year, college=college, major=major,
+                             klass=klass, statuses=status, limit="0")
+    render.export_file(out, found, excel=excel)
 
 
 @app.command()

@@ -408,3 +408,79 @@ class progress:
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.stop()
+
+
+def import_result(result, fmt: str, quiet: bool) -> None:
+    if fmt != "table":
+        data = {"imported": len(result.imported), "dry_run": result.dry_run, "seconds": round(result.seconds, 3),
+                "students": [student_record(s) for s in result.imported]}
+        if fmt == "json":
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            _emit_data(data["students"], STUDENT_KEYS, fmt)
+        return
+    if not quiet:
+        message = N_("Checked {count} records; nothing written (dry run).") if result.dry_run else N_("Imported {count} records in {seconds:.1f} s.")
+        say(message, count=len(result.imported), seconds=result.seconds)
+
+
+def cohort_result(result, fmt: str, quiet: bool, codes: CodeTable | None) -> None:
+    reasons = {"excepted": N_("left out with --except"), "status": N_("not active")}
+    if fmt != "table":
+        data = {
+            "closed": [student_record(s) for s in result.closed],
+            "skipped": [student_record(s) | {"skip_reason": why} for s, why in result.skipped],
+            "dry_run": result.dry_run,
+        }
+        if fmt == "json":
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            rows = [r | {"action": "closed"} for r in data["closed"]] + [r | {"action": "skipped"} for r in data["skipped"]]
+            _emit_data(rows, ("action",) + STUDENT_KEYS + ("skip_reason",), fmt)
+        return
+    if quiet:
+        return
+    rows = [[s.student_no, s.person.name, status_label(s.status), _("closed")] for s in result.closed]
+    rows += [[s.student_no, s.person.name, status_label(s.status), _("skipped: {why}").format(why=_(reasons[why]))]
+             for s, why in result.skipped]
+    title = _("Cohort closing (dry run: nothing written)") if result.dry_run else _("Cohort closing")
+    _console().print(_table(title, [_("Student number"), _("Name"), _("Status"), _("Action")], rows))
+    say(N_("Closed {closed}, skipped {skipped}."), closed=len(result.closed), skipped=len(result.skipped))
+
+
+def overdue(items, fmt: str, codes: CodeTable | None) -> None:
+    if fmt != "table":
+        _emit_data([student_record(s) | {"days_overdue": days} for s, days in items],
+                   STUDENT_KEYS + ("days_overdue",), fmt)
+        return
+    if not items:
+        say(N_("No suspension has run out."))
+        return
+    rows = [[s.student_no, s.person.name, _college_name(codes, s.current.college),
+             _college_name(codes, s.current.college, s.current.major), s.suspended_until.isoformat(), days]
+            for s, days in items]
+    _console().print(_table(_("Suspensions that ran out: {count}").format(count=len(items)),
+                            [_("Student number"), _("Name"), _("College"), _("Major"), _("Suspended until"),
+                             _("Days overdue")], rows))
+
+
+EXPORT_HEADERS = {
+    "student_no": N_("Student number"), "name": N_("Name"), "gender": N_("Gender"), "birth_date": N_("Birth date"),
+    "id_type": N_("ID document type"), "id_number": N_("ID number"), "exam_no": N_("Exam number"),
+    "enroll_year": N_("Enrollment year"), "college": N_("College"), "major": N_("Major"), "class": N_("Class"),
+    "seat": N_("Seat"), "status": N_("Status"), "status_since": N_("Since"), "suspended_until": N_("Suspended until"),
+    "current_year": N_("Current cohort"), "current_college": N_("Current college"), "current_major": N_("Current major"),
+    "current_class": N_("Current class"),
+}
+
+
+def export_file(path, items: list[Student], *, excel: bool) -> None:
+    """Students to a file: stable codes in JSON; in CSV and XLSX headers follow the language."""
+    from xueji.files.export import write
+
+    records = [student_record(s) for s in items]
+    headers = list(STUDENT_KEYS) if path.suffix.lower() == ".json" else [_(EXPORT_HEADERS[k]) for k in STUDENT_KEYS]
+    count = write(path, list(STUDENT_KEYS), headers, records, excel=excel,
+                  text_columns=("student_no", "id_number", "exam_no", "college", "major", "class", "current_college",
+                                "current_major", "current_class"))
+    note(N_("Wrote {count} students to {path}."), count=count, path=str(path))

@@ -8,6 +8,8 @@ from xueji.domain.errors import N_, IllegalTransition, Msgid
 
 
 class Status(StrEnum):
+    """Current status (JY/T 1001 XSDQZT); values are the stable codes stored and printed in JSON."""
+
     ACTIVE = "active"
     SUSPENDED = "suspended"
     WITHDRAWN = "withdrawn"
@@ -72,6 +74,7 @@ class EventKind(StrEnum):
     INCOMPLETE = "incomplete"
     DEATH = "death"
     MISSING = "missing"
+    IMPORT = "import"
 
     @property
     def jyt_code(self) -> str | None:
@@ -95,6 +98,7 @@ _KIND_JYT = {
     EventKind.INCOMPLETE: "63",
     EventKind.DEATH: "51",
     EventKind.MISSING: "99",
+    EventKind.IMPORT: None,
 }
 
 _KIND_LABEL = {
@@ -109,6 +113,7 @@ _KIND_LABEL = {
     EventKind.INCOMPLETE: N_("Incompletion"),
     EventKind.DEATH: N_("Death"),
     EventKind.MISSING: N_("Missing"),
+    EventKind.IMPORT: N_("Imported record"),
 }
 
 # kind -> (statuses it may start from, status it leads to)
@@ -138,7 +143,7 @@ CAUSES = {
 
 def transition(current: Status, kind: EventKind, student_no: str = "") -> Status:
     """The status that ``kind`` leads to from ``current``; refuses anything the lifecycle does not allow."""
-    allowed_from, target = _TRANSITIONS[kind]
+    allowed_from, target = _TRANSITIONS.get(kind, (frozenset(), None))
     if current not in allowed_from:
         raise IllegalTransition(
             N_("Cannot record {action} for {student_no}: the student's status is {status}."),
@@ -152,3 +157,24 @@ def transition(current: Status, kind: EventKind, student_no: str = "") -> Status
 def allowed_kinds(current: Status) -> list[EventKind]:
     """The changes the lifecycle allows from ``current`` (for messages and tests)."""
     return [k for k, (src, _) in _TRANSITIONS.items() if current in src]
+
+
+_STATUS_WORDS = {
+    "在讀": Status.ACTIVE, "在读": Status.ACTIVE, "在籍": Status.ACTIVE, "休學": Status.SUSPENDED, "休学": Status.SUSPENDED,
+    "退學": Status.WITHDRAWN, "退学": Status.WITHDRAWN, "畢業": Status.GRADUATED, "毕业": Status.GRADUATED,
+    "結業": Status.COMPLETED, "结业": Status.COMPLETED, "肄業": Status.INCOMPLETE, "肄业": Status.INCOMPLETE,
+    "轉學": Status.TRANSFERRED_OUT, "转学": Status.TRANSFERRED_OUT, "轉出": Status.TRANSFERRED_OUT,
+    "转出": Status.TRANSFERRED_OUT, "死亡": Status.DECEASED, "下落不明": Status.MISSING, "失蹤": Status.MISSING,
+    "失踪": Status.MISSING,
+}
+
+
+def status_from_text(text: str | None) -> Status | None:
+    """A status written as its code (suspended), its JY/T 1001 code (02) or its Chinese name (休學); None if unknown."""
+    value = (text or "").strip()
+    if value.lower() in Status._value2member_map_:
+        return Status(value.lower())
+    for status in Status:
+        if status.jyt_code == value:
+            return status
+    return _STATUS_WORDS.get(value.replace("（", "(").split("(")[0])

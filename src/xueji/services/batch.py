@@ -6,10 +6,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from datetime import date
+
+from xueji.domain import model
 from xueji.domain import order as ordering
 from xueji.domain import validate as v
 from xueji.domain.errors import N_, ClassFull, InvalidData, Msgid, XuejiError
-from xueji.domain.model import PersonInput, Placement, Student
+from xueji.domain.model import Event, PersonInput, Placement, Student
+from xueji.domain.number import parse_number
+from xueji.domain.status import EventKind, Status, status_from_text
 from xueji.domain.validate import FIELD_LABELS
 from xueji.files.roster import Roster
 from xueji.services import Session
@@ -184,3 +189,117 @@ def _arrange(repo, rows: list[tuple[int, Admission]], order: str, size: int | No
             arranged.extend(replace(a, placement=replace(a.placement, klass=klass)) for a in members[start:start + count])
             start += count
     return arranged
+
+
+# --- importing existing records (§十: the clean-up of existing data) ---------------------------
+
+@dataclass
+class ImportResult:
+    imported: list[Student]
+    dry_run: bool
+    seconds: float = 0.0
+
+
+def _imported_record(session: Session, row, roster: Roster) -> tuple[Student, date]:
+    """One legacy row checked by the same validators as an enrollment, plus its number against the rule."""
+    check = v.Collector()
+    number = check(lambda: parse_number(row.get("student_no")))
+    status = status_from_text(row.get("status") or "active")
+    if status is None:
+        check.fail(InvalidData.one("status", row.get("status"), N_("Unknown status {value!r}: use one of {choices}."),
+                                   value=row.get("status") or "", choices=", ".join(s.value for s in Status)))
+    where = None
+    if number is not None:
+        where = check(lambda: model.placement(
+            session.codes, row.get("year") or number.year, row.get("college") or number.college,
+            row.get("major") or number.major, row.get("class") or number.klass, session.today))
+        if where is not None and (where.year, where.college, where.major, where.klass) != (
+                number.year, number.college, number.major, number.klass):
+            check.fail(InvalidData.one(
+                "student_no", row.get("student_no"),
+                N_("The number {value} does not match the row's year, college, major and class ({placement})."),
+                value=str(number), placement=f"{where.year}/{where.college}/{where.major}/{where.klass}"))
+            where = None
+    entry_year = where.year if where else session.today.year
+    enrolled_on = check(lambda: v.iso_date(row.get("enroll_date"), "enroll_date")) if row.get("enroll_date") else (
+        date(entry_year, 9, 1))
+    who = check(lambda: model.person(
+        PersonInput(row.get("name"), row.get("gender"), row.get("birth_date"), row.get("id_number"),
+                    row.get("id_type") or "1", row.get("exam_no")),
+        date(entry_year, 9, 1)))
+    since = check(lambda: v.iso_date(row.get("status_since"), "status_since")) if row.get("status_since") else enrolled_on
+    until = None
+    if status == Status.SUSPENDED:
+        if row.get("suspended_until"):
+            until = check(lambda: v.iso_date(row.get("suspended_until"), "suspended_until"))
+        else:
+            check.fail(InvalidData.one("suspended_until", "", N_("A suspended student needs the date the suspension ends.")))
+    check.done()
+    if since < enrolled_on:
+        raise InvalidData.one("status_since", since.isoformat(),
+                              N_("The status cannot begin ({since}) before enrollment ({enrolled})."),
+                              since=since.isoformat(), enrolled=enrolled_on.isoformat())
+    return Student(None, str(number), who, where, number.seat, where, status, since, until), enrolled_on
+
+
+def import_records(session: Session, roster: Roster, *, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Bring in records that already have numbers: checked, never renumbered, all or nothing, each with an event."""
+    started = time.perf_counter()
+    for required in ("student_no", "name", "gender", "birth_date", "id_number"):
+        if required not in roster.columns:
+            raise InvalidData.one(required, "", N_("The roster has no {column} column."), column=Msgid(_label(required)))
+    problems: list[RowProblem] = []
+    records: list[tuple[int, Student, date]] = []
+    numbers: dict[str, int] = {}
+    live_people: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(roster.rows):
+        try:
+            student, enrolled_on = _imported_record(session, row, roster)
+        except InvalidData as error:
+            problems.extend(_row_problems(error, row.number, roster, roster.columns))
+            continue
+        if student.student_no in numbers:
+            problems.append(RowProblem(row.number, roster.column("student_no"), student.student_no,
+                                       N_("The number {student_no} is already on row {row} of this roster."),
+                                       {"student_no": student.student_no, "row": numbers[student.student_no]}))
+            continue
+        numbers[student.student_no] = row.number
+        key = (student.person.id_type, student.person.id_number)
+        if student.status.is_live:
+            if key in live_people:
+                problems.append(RowProblem(row.number, roster.column("id_number"), student.person.id_number,
+                                           N_("The same person is already on row {row} of this roster."),
+                                           {"row": live_people[key]}))
+                continue
+            live_people[key] = row.number
+        records.append((row.number, student, enrolled_on))
+        if progress and index % 1000 == 0:
+            progress(index, len(roster.rows))
+    if problems:
+        raise RosterInvalid(problems)
+    with session.store.transaction(commit=not dry_run) as repo:
+        existing = repo.existing_numbers([s.student_no for _, s, _ in records])
+        live = repo.live_registrations([(s.person.id_type, s.person.id_number) for _, s, _ in records if s.status.is_live])
+        for row_number, student, _ in records:
+            if student.student_no in existing:
+                problems.append(RowProblem(row_number, roster.column("student_no"), student.student_no,
+                                           N_("The number {student_no} is already in the registry."),
+                                           {"student_no": student.student_no}))
+            key = (student.person.id_type, student.person.id_number)
+            if student.status.is_live and key in live:
+                problems.append(RowProblem(row_number, roster.column("id_number"), student.person.id_number,
+                                           N_("This person already holds a live registration: {student_no}."),
+                                           {"student_no": live[key]}))
+        if problems:
+            raise RosterInvalid(problems)
+        stored = repo.add_many([s for _, s, _ in records], ["import"] * len(records))
+        repo.add_events([
+            (student, Event(EventKind.IMPORT, session.today, session.operator, None, student.status,
+                            detail={"enroll_date": enrolled_on.isoformat(), "status_since": student.status_since.isoformat(),
+                                    **({"until": student.suspended_until.isoformat()} if student.suspended_until else {})}))
+            for student, (_, _, enrolled_on) in zip(stored, records)
+        ])
+    if progress:
+        progress(len(roster.rows), len(roster.rows))
+    stored.sort(key=lambda student: student.student_no)
+    return ImportResult(stored, dry_run, time.perf_counter() - started)

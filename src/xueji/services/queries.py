@@ -6,7 +6,7 @@ from xueji.domain import validate as v
 from xueji.domain.errors import N_, InvalidData, UnknownStudent
 from xueji.domain.model import Event, Student
 from xueji.domain.number import parse_number
-from xueji.domain.status import Status
+from xueji.domain.status import Status, status_from_text
 from xueji.services import Session
 from xueji.store.repository import StudentFilter
 
@@ -60,13 +60,13 @@ def _id_search(value: str) -> str:
 
 
 def _status(value: str) -> str:
-    text = (value or "").strip().lower()
-    if text not in {s.value for s in Status}:
+    status = status_from_text(value)
+    if status is None:
         raise InvalidData.one(
             "status", value, N_("Unknown status {value!r}: use one of {choices}."),
             value=value, choices=", ".join(s.value for s in Status),
         )
-    return text
+    return status.value
 
 
 def show(session: Session, student_no: str) -> tuple[Student, list[Event]]:

@@ -13,7 +13,7 @@ from xueji.domain.number import class_prefix, next_seat, parse_number
 from xueji.domain.status import CAUSES, OUTCOMES, EventKind, Status, transition
 from xueji.domain.suspension import check_new_suspension
 from xueji.services import Session
-from xueji.store.repository import Repository
+from xueji.store.repository import Repository, StudentFilter
 
 
 def _effective(raw: str | None, today: date) -> date:
@@ -130,15 +130,20 @@ def _change(session: Session, student_no: str, kind: EventKind, *, date: str | N
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     check.done()
     with session.store.transaction() as repo:
-        student = _get(repo, number)
-        after = transition(student.status, kind, number)
-        _not_before(on, student)
-        updated = replace(student, status=after, status_since=on, suspended_until=None)
-        detail: dict = {}
-        if extra:
-            updated, detail = extra(repo, student, updated, on)
-        repo.update(updated)
-        repo.add_event(updated, Event(kind, on, session.operator, student.status, after, why, doc, detail))
+        return _apply(repo, _get(repo, number), kind, on, session.operator, why, doc, extra)
+
+
+def _apply(repo: Repository, student: Student, kind: EventKind, on: date, operator: str, why: str | None,
+           doc: str | None, extra=None) -> Student:
+    """The lifecycle step itself, shared by every status change: check, update the record, write its event."""
+    after = transition(student.status, kind, student.student_no)
+    _not_before(on, student)
+    updated = replace(student, status=after, status_since=on, suspended_until=None)
+    detail: dict = {}
+    if extra:
+        updated, detail = extra(repo, student, updated, on)
+    repo.update(updated)
+    repo.add_event(updated, Event(kind, on, operator, student.status, after, why, doc, detail))
     return updated
 
 
@@ -220,30 +225,74 @@ def cancel(session: Session, student_no: str, *, cause: str | None, reason: str 
     return _change(session, student_no, CAUSES[key], date=date, reason=reason, doc_no=doc_no, reason_required=False)
 
 
-def graduate(session: Session, student_nos: list[str], *, outcome: str | None = "graduated",
-             date: str | None = None, doc_no: str | None = None) -> list[Student]:
-    """畢業/結業/肄業 (§七.1) for one or more students, all or none."""
+def _outcome(check: v.Collector, outcome: str | None) -> EventKind | None:
     key = (outcome or "graduated").strip()
-    check = v.Collector()
     if key not in OUTCOMES:
         check.fail(InvalidData.one(
             "outcome", outcome, N_("The outcome must be graduated, completed or incomplete, not {value!r}."), value=key))
+        return None
+    return OUTCOMES[key]
+
+
+def graduate(session: Session, student_nos: list[str], *, outcome: str | None = "graduated",
+             date: str | None = None, doc_no: str | None = None) -> list[Student]:
+    """畢業/結業/肄業 (§七.1) for one or more students, all or none."""
+    check = v.Collector()
+    kind = _outcome(check, outcome)
     numbers = [check(lambda n=n: str(parse_number(n))) for n in student_nos]
     on = check(lambda: _effective(date, session.today))
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     if not student_nos:
         check.fail(InvalidData.one("student_no", "", N_("Name at least one student number.")))
     check.done()
-    kind = OUTCOMES[key]
-    done = []
     with session.store.transaction() as repo:
-        for number in dict.fromkeys(numbers):
-            student = _get(repo, number)
-            after = transition(student.status, kind, number)
-            _not_before(on, student)
-            updated = replace(student, status=after, status_since=on, suspended_until=None)
-            repo.update(updated)
-            repo.add_event(updated, Event(kind, on, session.operator, student.status, after, None, doc))
-            done.append(updated)
-    return done
+        return [_apply(repo, _get(repo, number), kind, on, session.operator, None, doc)
+                for number in dict.fromkeys(numbers)]
 
+
+@dataclass
+class CohortResult:
+    closed: list[Student]
+    skipped: list[tuple[Student, str]]  # (student, "excepted" | "status")
+    dry_run: bool
+
+
+def graduate_cohort(session: Session, *, year: str | None, college: str | None = None, major: str | None = None,
+                    klass: str | None = None, excepted: list[str] | None = None, outcome: str | None = "graduated",
+                    date: str | None = None, doc_no: str | None = None, dry_run: bool = False) -> CohortResult:
+    """Close every active student of a cohort (by current placement) in one transaction; others are listed as skipped."""
+    check = v.Collector()
+    kind = _outcome(check, outcome)
+    f = StudentFilter(year=check(lambda: v.year(year, session.today)))
+    if college is not None:
+        found = check(lambda: session.codes.college(college))
+        f.college = found.code if found else None
+        if major is not None and found is not None:
+            f.major = check(lambda: session.codes.major(found, major).code)
+    elif major is not None:
+        check.fail(InvalidData.one("major", major, N_("Give --college with --major.")))
+    if klass is not None:
+        f.klass = check(lambda: v.class_code(klass))
+    skip = {check(lambda n=n: str(parse_number(n))) for n in excepted or []}
+    on = check(lambda: _effective(date, session.today))
+    doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
+    check.done()
+    closed, skipped = [], []
+    with session.store.transaction(commit=not dry_run) as repo:
+        students, _ = repo.query(f, 0)
+        for student in sorted(students, key=lambda s: s.student_no):
+            if student.student_no in skip:
+                skipped.append((student, "excepted"))
+            elif student.status != Status.ACTIVE:
+                skipped.append((student, "status"))
+            else:
+                closed.append(_apply(repo, student, kind, on, session.operator, None, doc))
+    return CohortResult(closed, skipped, dry_run)
+
+
+def overdue(session: Session, on: str | None = None) -> list[tuple[Student, int]]:
+    """Suspended students whose suspension ended before ``on`` (default today), with the days overdue."""
+    day = v.iso_date(on, "date") if on else session.today
+    students, _ = session.store.reader().query(StudentFilter(statuses=[Status.SUSPENDED.value]), 0)
+    late = [(s, (day - s.suspended_until).days) for s in students if s.suspended_until and s.suspended_until < day]
+    return sorted(late, key=lambda item: (-item[1], item[0].student_no))

@@ -107,6 +107,15 @@ class Repository:
         wanted = set(keys)
         return {key: number for key, number in found.items() if key in wanted}
 
+    def existing_numbers(self, numbers: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start:start + 500]
+            rows = self.conn.execute(
+                f"SELECT student_no FROM students WHERE student_no IN ({', '.join('?' for _ in chunk)})", chunk)
+            found.update(r[0] for r in rows)
+        return found
+
     def highest_class(self, year: int, college: str, major: str) -> int:
         """The highest class number ever used by a year's major (0 if none)."""
         prefix = f"{year:04d}{college}{major}"
