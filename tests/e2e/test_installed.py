@@ -131,3 +131,34 @@ def test_demo_run_twice_rebuilds_its_own_sandbox_but_refuses_a_foreign_folder(tm
     assert refused.returncode == 1 and "--dir" in refused.stderr
     assert (tmp_path / "mine" / "thesis.docx").read_text(encoding="utf-8") == "precious"
     assert not (tmp_path / "mine" / "xueji.db").exists()
+
+
+def test_two_rosters_and_a_stream_of_single_enrollments_in_parallel_never_collide(tmp_path):
+    from tests.rosters import people, write_csv
+
+    run("init", cwd=tmp_path)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("XUEJI_")}
+    write_csv(tmp_path / "a.csv", people(50, start=0, klass="1"))
+    write_csv(tmp_path / "b.csv", people(40, start=150, klass="2") + people(30, start=300, klass="1"))
+    batches = [
+        subprocess.Popen([XUEJI, "enroll", "--file", name, "--year", "2025", "-q"], cwd=tmp_path, env=environment,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for name in ("a.csv", "b.csv")
+    ]
+    singles = []
+    for k, row in enumerate(people(24, start=400)):
+        singles.append(subprocess.Popen(
+            [XUEJI, "enroll", "--name", row["name"], "--gender", row["gender"], "--birth-date", row["birth_date"],
+             "--id-number", row["id_number"], "--college", "01", "--major", "01", "--class", str(1 + k % 2),
+             "--year", "2025"], cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True))
+    outputs = [p.communicate(timeout=300) for p in batches + singles]
+    assert [p.returncode for p in batches + singles] == [0] * 26, [o[1] for o in outputs if o[1]]
+    students = json.loads(run("query", "--limit", "0", "-f", "json", cwd=tmp_path).stdout)
+    got = [s["student_no"] for s in students]
+    assert len(got) == 144 and len(set(got)) == 144
+    per_class = {}
+    for number in got:
+        per_class.setdefault(number[:10], []).append(int(number[10:]))
+    for seats in per_class.values():  # seats are consecutive from 01: none skipped, none twice
+        assert sorted(seats) == list(range(1, len(seats) + 1))
