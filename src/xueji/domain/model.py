@@ -9,7 +9,7 @@ from xueji.domain import validate as v
 from xueji.domain.status import EventKind, Status
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     name: str
     gender: str
@@ -19,7 +19,7 @@ class Person:
     exam_no: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placement:
     """Where a student is: enrollment year (cohort), college, major, class."""
 
@@ -29,7 +29,7 @@ class Placement:
     klass: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Student:
     id: int | None
     student_no: str
@@ -60,7 +60,7 @@ class Event:
         return self.kind.jyt_code
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonInput:
     """A person as typed (by a clerk, or in a roster row): raw strings, validated by ``person``."""
 

@@ -6,6 +6,7 @@ Each validator takes the raw text as typed and returns the normalised value, or 
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from datetime import date
@@ -40,6 +41,14 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _OTHER_ID = re.compile(r"^[A-Z0-9()\-]{4,30}$")
+_SPACES = re.compile(r"\s+")
+_ID_SEPARATORS = re.compile(r"[\s\-]")
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d+")
+_RESIDENT_ID = re.compile(r"\d{17}[\dX]")
+_EXAM_NO = re.compile(r"\d{14}")
+_YEAR = re.compile(r"\d{4}")
+_TWO_DIGITS = re.compile(r"\d{2}")
+_CLASS = re.compile(r"\d{1,2}")
 
 
 def _bad(field: str, raw: object, message: str, /, **params) -> InvalidData:
@@ -48,7 +57,7 @@ def _bad(field: str, raw: object, message: str, /, **params) -> InvalidData:
 
 def name(value: str | None) -> str:
     text = unicodedata.normalize("NFC", (value or "")).strip().translate(_DOTS)
-    text = re.sub(r"\s+", " ", text)
+    text = _SPACES.sub(" ", text)
     if not text:
         raise _bad("name", value, N_("The name is empty."))
     if len(text) > NAME_MAX:
@@ -104,7 +113,7 @@ def id_type(value: str | None) -> str:
 
 def check_character(first17: str) -> str:
     """GB 11643 check character (ISO 7064 MOD 11-2)."""
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    return _CHECK[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 @lru_cache(maxsize=None)
@@ -117,20 +126,20 @@ def county_exists(code: str) -> bool:
 
 def id_number(value: str | None, kind: str = "1", born: date | None = None, sex: str | None = None) -> str:
     """An ID number; for resident cards (type 1) the full GB 11643 rule."""
-    text = re.sub(r"[\s\-]", "", (value or "")).upper()
+    text = _ID_SEPARATORS.sub("", (value or "")).upper()
     if not text:
         raise _bad("id_number", value, N_("The ID number is empty."))
     if kind != "1":
         if not _OTHER_ID.match(text):
             raise _bad("id_number", value, N_("An ID document number has 4–30 letters or digits."))
         return text
-    if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
+    if _SCIENTIFIC.fullmatch(text):
         raise _bad(
             "id_number", value,
             N_("{value} is an ID number that a spreadsheet stored as a number and has lost digits: format the column as text and type it again."),
             value=value,
         )
-    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    if not _RESIDENT_ID.fullmatch(text) or not text.isascii():
         raise _bad("id_number", value, N_("A resident ID number has 17 digits and a check character (digit or X)."))
     if check_character(text[:17]) != text[17]:
         raise _bad("id_number", value, N_("The check character of this ID number is wrong: it should be {expected}."), expected=check_character(text[:17]))
@@ -152,14 +161,14 @@ def exam_no(value: str | None) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
-    if not re.fullmatch(r"\d{14}", text):
+    if not _EXAM_NO.fullmatch(text) or not text.isascii():
         raise _bad("exam_no", value, N_("An exam number has 14 digits."))
     return text
 
 
 def year(value: str | int | None, today: date) -> int:
     text = str(value if value is not None else "").strip()
-    if not re.fullmatch(r"\d{4}", text) or not MIN_YEAR <= int(text) <= today.year + 1:
+    if not _YEAR.fullmatch(text) or not text.isascii() or not MIN_YEAR <= int(text) <= today.year + 1:
         raise _bad("year", value, N_("{value!r} is not an enrollment year (four digits, {min} to {max})."),
                    value=text, min=MIN_YEAR, max=today.year + 1)
     return int(text)
@@ -168,7 +177,7 @@ def year(value: str | int | None, today: date) -> int:
 def two_digit_code(value: str | None, field: str) -> str:
     """A code of exactly two digits, 01–99 (college, major)."""
     text = (value or "").strip()
-    if not re.fullmatch(r"\d{2}", text) or text == "00":
+    if not _TWO_DIGITS.fullmatch(text) or not text.isascii() or text == "00":
         raise _bad(field, value, N_("{value!r} is not a code: codes are two digits, 01 to 99."), value=text)
     return text
 
@@ -176,7 +185,7 @@ def two_digit_code(value: str | None, field: str) -> str:
 def class_code(value: str | None) -> str:
     """A class number 1–99, written as two digits."""
     text = (value or "").strip()
-    if not re.fullmatch(r"\d{1,2}", text) or int(text) == 0:
+    if not _CLASS.fullmatch(text) or not text.isascii() or int(text) == 0:
         raise _bad("class", value, N_("{value!r} is not a class: classes are numbered 01 to 99."), value=text)
     return f"{int(text):02d}"
 
@@ -186,7 +195,7 @@ def national_code(value: str | None) -> str | None:
     text = (value or "").strip().upper()
     if not text:
         return None
-    if not re.fullmatch(r"\d{6}[TK]?", text) or not 1 <= int(text[:2]) <= 14:
+    if not re.fullmatch(r"\d{6}[TK]?", text) or not text.isascii() or not 1 <= int(text[:2]) <= 14:
         raise _bad("national_code", value, N_("{value!r} is not a national major code (six digits, discipline 01–14, then T or K for special majors)."), value=text)
     return text
 
@@ -207,7 +216,7 @@ def label(value: str | None, field: str, required: bool = True, max_len: int = T
 
 def limit(value: str | None) -> int:
     text = (value or "").strip()
-    if not re.fullmatch(r"\d{1,9}", text):
+    if not re.fullmatch(r"\d{1,9}", text) or not text.isascii():
         raise _bad("limit", value, N_("The limit must be a whole number (0 for all)."))
     return int(text)
 

@@ -36,7 +36,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
 _LOOKUP = {alias.lower(): name for name, aliases in HEADERS.items() for alias in aliases}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int  # spreadsheet row (the header is row 1)
     values: dict[str, str]

@@ -36,7 +36,7 @@ def _get(repo: Repository, student_no: str) -> Student:
     return student
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Admission:
     """A validated enrollment waiting for its number: the same shape for one clerk's entry and a roster row."""
 
