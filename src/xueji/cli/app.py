@@ -100,6 +100,15 @@ Year = Annotated[Optional[str], typer.Option("--year", help="Enrollment year (de
 IdType = Annotated[str, typer.Option("--id-type", help="ID document type: 1 resident card, 6, 7, 8, 9, A passport, Z.")]
 ExamNo = Annotated[Optional[str], typer.Option("--exam-no", help="Exam number (考生號), 14 digits.")]
 
+# Filters shared by `query` and `export` (current placement).
+FilterName = Annotated[Optional[str], typer.Option("--name", help="Part of the name.")]
+FilterId = Annotated[Optional[str], typer.Option("--id-number", help="ID number.")]
+FilterYear = Annotated[Optional[str], typer.Option("--year", help="Cohort year.")]
+FilterCollege = Annotated[Optional[str], typer.Option("--college", help="College code or name.")]
+FilterMajor = Annotated[Optional[str], typer.Option("--major", help="Major code or name.")]
+FilterClass = Annotated[Optional[str], typer.Option("--class", help="Class.")]
+FilterStatus = Annotated[Optional[list[str]], typer.Option("--status", help="Status (repeatable): active, suspended, …")]
+
 
 def _state(ctx: typer.Context) -> State:
     return ctx.find_root().obj
@@ -424,13 +433,8 @@ def cancel(
 def query(
     ctx: typer.Context,
     number: Annotated[Optional[str], typer.Argument(metavar="[STUDENT_NO]", help="A student number.", show_default=False)] = None,
-    name: Annotated[Optional[str], typer.Option("--name", help="Part of the name.")] = None,
-    id_number: Annotated[Optional[str], typer.Option("--id-number", help="ID number.")] = None,
-    year: Annotated[Optional[str], typer.Option("--year", help="Cohort year.")] = None,
-    college: Annotated[Optional[str], typer.Option("--college", help="College code.")] = None,
-    major: Annotated[Optional[str], typer.Option("--major", help="Major code.")] = None,
-    klass: Annotated[Optional[str], typer.Option("--class", help="Class.")] = None,
-    status: Annotated[Optional[list[str]], typer.Option("--status", help="Status (repeatable): active, suspended, …")] = None,
+    name: FilterName = None, id_number: FilterId = None, year: FilterYear = None, college: FilterCollege = None,
+    major: FilterMajor = None, klass: FilterClass = None, status: FilterStatus = None,
     limit: Annotated[str, typer.Option("--limit", help="At most N students, 0 for all.")] = "100",
     fmt: Format = "table",
 ) -> None:
@@ -514,13 +518,8 @@ def due(
 def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="File to write: .csv, .xlsx or .json.", show_default=False)],
-    name: Annotated[Optional[str], typer.Option("--name", help="Part of the name.")] = None,
-    id_number: Annotated[Optional[str], typer.Option("--id-number", help="ID number.")] = None,
-    year: Annotated[Optional[str], typer.Option("--year", help="Cohort year.")] = None,
-    college: Annotated[Optional[str], typer.Option("--college", help="College code.")] = None,
-    major: Annotated[Optional[str], typer.Option("--major", help="Major code.")] = None,
-    klass: Annotated[Optional[str], typer.Option("--class", help="Class.")] = None,
-    status: Annotated[Optional[list[str]], typer.Option("--status", help="Status (repeatable).")] = None,
+    name: FilterName = None, id_number: FilterId = None, year: FilterYear = None, college: FilterCollege = None,
+    major: FilterMajor = None, klass: FilterClass = None, status: FilterStatus = None,
     excel: Annotated[bool, typer.Option("--excel", help="CSV as UTF-8 with a BOM, so Excel shows Chinese correctly.")] = False,
 ) -> None:
     """Export students to a file (導出): CSV, XLSX (numbers kept as text) or JSON.
