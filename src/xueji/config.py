@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from xueji.domain.codetable import CodeTable, College, Major
-from xueji.domain.errors import N_, ConfigError, InvalidData, RuleViolation
+from xueji.domain.errors import N_, ConfigError, InvalidData, Msgid, RuleViolation
 from xueji.domain.order import ORDERS
 from xueji.domain.suspension import SuspensionLimits
 
@@ -81,18 +81,18 @@ def _codes(data: dict, path: Path) -> CodeTable:
     table = CodeTable()
     colleges = data.get("colleges", {})
     if not isinstance(colleges, dict):
-        raise _bad(path, "colleges", "a table of colleges")
+        raise _bad(path, "colleges", Msgid(N_("a table of colleges")))
     try:
         for code, college in colleges.items():
             if not isinstance(college, dict) or not isinstance(college.get("name"), str):
-                raise _bad(path, f"colleges.{code}", "a table with a name")
+                raise _bad(path, f"colleges.{code}", Msgid(N_("a table with a name")))
             table.add_college(code, college["name"])
             majors = college.get("majors", {})
             if not isinstance(majors, dict):
-                raise _bad(path, f"colleges.{code}.majors", "a table of majors")
+                raise _bad(path, f"colleges.{code}.majors", Msgid(N_("a table of majors")))
             for major_code, major in majors.items():
                 if not isinstance(major, dict) or not isinstance(major.get("name"), str):
-                    raise _bad(path, f"colleges.{code}.majors.{major_code}", "a table with a name")
+                    raise _bad(path, f"colleges.{code}.majors.{major_code}", Msgid(N_("a table with a name")))
                 table.add_major(code, major_code, major["name"], major.get("national_code"))
     except (InvalidData, RuleViolation) as error:
         raise ConfigError(
@@ -107,11 +107,11 @@ def load(path: Path) -> Config:
     config = Config(path=path)
     school = data.get("school", "")
     if not isinstance(school, str):
-        raise _bad(path, "school", "text")
+        raise _bad(path, "school", Msgid(N_("text")))
     config.school = school
     for key in ("database", "code_table"):
         if key in data and not isinstance(data[key], str):
-            raise _bad(path, key, "a file path")
+            raise _bad(path, key, Msgid(N_("a file path")))
     config.database = base / Path(data.get("database", "xueji.db")).expanduser()
     config.code_table_path = base / Path(data.get("code_table", "codes.toml")).expanduser()
     locale = data.get("locale")
@@ -120,7 +120,7 @@ def load(path: Path) -> Config:
     config.locale = locale
     timeout = data.get("busy_timeout", 10)
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-        raise _bad(path, "busy_timeout", "a number of seconds above 0")
+        raise _bad(path, "busy_timeout", Msgid(N_("a number of seconds above 0")))
     config.busy_timeout = float(timeout)
     seat_order = data.get("seat_order", "input")
     if seat_order not in ORDERS:
@@ -131,7 +131,7 @@ def load(path: Path) -> Config:
     for key in ("max_months", "max_total_months"):
         value = suspension.get(key, getattr(SuspensionLimits, key))
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise _bad(path, f"suspension.{key}", "a whole number of months above 0")
+            raise _bad(path, f"suspension.{key}", Msgid(N_("a whole number of months above 0")))
         limits[key] = value
     config.limits = SuspensionLimits(**limits)
     config.inline_codes = _codes(data, path)

@@ -56,9 +56,9 @@ def test_the_chinese_catalogs_use_one_plural_form():
     ("language", "expected"),
     [
         ("zh-Hant", {"Suspended": "休學", "Active": "在讀", "Transferred out": "轉學（轉出）",
-                     "Resumption": "復學", "Error: {message}": "錯誤：{message}", "Hint: {hint}": "提示：{hint}"}),
+                     "Resumption": "復學", "Error: {message}": "錯誤：{message}", "{error} Hint: {hint}": "{error}提示：{hint}"}),
         ("zh-Hans", {"Suspended": "休学", "Active": "在读", "Transferred out": "转学（转出）",
-                     "Resumption": "复学", "Error: {message}": "错误：{message}", "Hint: {hint}": "提示：{hint}"}),
+                     "Resumption": "复学", "Error: {message}": "错误：{message}", "{error} Hint: {hint}": "{error}提示：{hint}"}),
         ("en", {"Suspended": "Suspended", "Active": "Active", "Error: {message}": "Error: {message}"}),
     ],
 )

@@ -401,7 +401,7 @@ def graduate(
             raise typer.BadParameter("--college, --major, --class, --except and --dry-run go with --year.")
         done = registry.graduate(_state(ctx).session(needs_codes=False), numbers, outcome=outcome, date=date,
                                  doc_no=doc_no)
-        render.changed(done, fmt, N_("{count} student(s) closed as {status}."), many=True, count=len(done),
+        render.changed(done, fmt, N_("Closed as {status}: {count}."), many=True, count=len(done),
                        status=done[0].status.label)
         return
     session = _state(ctx).session()

@@ -63,7 +63,7 @@ def error(error: XuejiError) -> None:
     """One line on stderr in the operator's language, with a hint where one helps."""
     text = _("Error: {message}").format(message=error_text(error))
     if error.hint:
-        text += " " + _("Hint: {hint}").format(hint=message_text(error.hint, error.params))
+        text = _("{error} Hint: {hint}").format(error=text, hint=message_text(error.hint, error.params))
     print(text, file=sys.stderr)
 
 
@@ -170,7 +170,7 @@ def students(items: list[Student], total: int, fmt: str, codes: CodeTable | None
         _emit_data([student_record(s) for s in items], STUDENT_KEYS, fmt)
         return
     if not items:
-        say(_("No students found."))
+        say(N_("No students found."))
         return
     rows = [
         [
@@ -185,7 +185,7 @@ def students(items: list[Student], total: int, fmt: str, codes: CodeTable | None
         caption = _("Showing {shown} of {total}; use --limit 0 to see all.").format(shown=len(items), total=total)
     headers = [_("Student number"), _("Name"), _("Gender"), _("College"), _("Major"), _("Cohort/Class"),
                _("Status"), _("Since")]
-    _console().print(_table(_("{count} students").format(count=total), headers, rows, caption))
+    _console().print(_table(_("Students: {count}").format(count=total), headers, rows, caption))
 
 
 def student_view(student: Student, events: list[Event], fmt: str, codes: CodeTable | None) -> None:

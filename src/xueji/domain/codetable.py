@@ -50,7 +50,7 @@ class CodeTable:
 
     def add_college(self, code: str, name: str) -> College:
         code = v.two_digit_code(code, "college")
-        name = v.label(name, "name", max_len=50)
+        name = v.label(name, "college_name", max_len=50)
         if code in self.colleges:
             raise RuleViolation(N_("College code {code} is already used by {name}."), code=code, name=self.colleges[code].name)
         if any(c.name == name for c in self.colleges.values()):
@@ -61,7 +61,7 @@ class CodeTable:
     def add_major(self, college_code: str, code: str, name: str, national_code: str | None = None) -> Major:
         college = self.college(v.two_digit_code(college_code, "college"))
         code = v.two_digit_code(code, "major")
-        name = v.label(name, "name", max_len=50)
+        name = v.label(name, "major_name", max_len=50)
         national = v.national_code(national_code)
         if code in college.majors:
             raise RuleViolation(

@@ -112,7 +112,7 @@ _KIND_LABEL = {
     EventKind.COMPLETE: N_("Completion"),
     EventKind.INCOMPLETE: N_("Incompletion"),
     EventKind.DEATH: N_("Death"),
-    EventKind.MISSING: N_("Missing"),
+    EventKind.MISSING: N_("Reported missing"),
     EventKind.IMPORT: N_("Imported record"),
 }
 

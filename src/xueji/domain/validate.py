@@ -246,6 +246,8 @@ FIELD_LABELS = {
     "outcome": N_("outcome"),
     "cause": N_("cause"),
     "order": N_("order"),
+    "college_name": N_("college name"),
+    "major_name": N_("major name"),
     "enroll_date": N_("enrollment date"),
     "status_since": N_("status date"),
     "suspended_until": N_("end of suspension"),

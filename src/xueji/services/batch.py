@@ -38,7 +38,7 @@ class RosterInvalid(InvalidData):
     """A roster with problems: every one of them, and nothing written."""
 
     def __init__(self, problems: list[RowProblem]):
-        XuejiError.__init__(self, N_("The roster has {count} problem(s); nothing was written."), count=len(problems))
+        XuejiError.__init__(self, N_("Problems in the roster: {count}. Nothing was written."), count=len(problems))
         self.problems = []
         self.rows = sorted(problems, key=lambda p: p.row)
 
