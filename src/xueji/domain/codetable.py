@@ -78,6 +78,8 @@ class CodeTable:
         result = CodeTable({c: College(col.code, col.name, dict(col.majors)) for c, col in self.colleges.items()})
         for college in other.colleges.values():
             if college.code not in result.colleges:
+                if any(c.name == college.name for c in result.colleges.values()):
+                    raise RuleViolation(N_("A college named {name} already exists."), name=college.name)
                 result.colleges[college.code] = College(college.code, college.name)
             elif result.colleges[college.code].name != college.name:
                 raise RuleViolation(N_("College code {code} is defined twice with different names."), code=college.code)
@@ -85,6 +87,8 @@ class CodeTable:
             for major in college.majors.values():
                 if major.code in target.majors:
                     raise RuleViolation(N_("Major code {code} of college {college} is defined twice."), code=major.code, college=college.code)
+                if any(m.name == major.name for m in target.majors.values()):
+                    raise RuleViolation(N_("College {college} already has a major named {name}."), college=college.code, name=major.name)
                 target.majors[major.code] = major
         return result
 

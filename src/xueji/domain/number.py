@@ -36,7 +36,7 @@ def class_prefix(year: int, college: str, major: str, klass: str) -> str:
 def parse_number(text: str) -> StudentNumber:
     """Split a 12-digit number into its segments; refuses anything else."""
     value = (text or "").strip()
-    if not _NUMBER.match(value):
+    if not _NUMBER.match(value) or not value.isascii():
         raise InvalidData.one(
             "student_no", text, N_("A student number has 12 digits (YYYYCCMMKKSS); {value!r} does not."),
             value=text,

@@ -57,17 +57,17 @@ def _bad(field: str, raw: object, message: str, /, **params) -> InvalidData:
 
 def name(value: str | None) -> str:
     text = unicodedata.normalize("NFC", (value or "")).strip().translate(_DOTS)
+    for ch in text:  # before spaces are folded, so a tab or a line break inside a name is refused
+        category = unicodedata.category(ch)
+        if category == "Nd" or ch.isdigit():
+            raise _bad("name", value, N_("A name cannot contain digits."))
+        if category in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            raise _bad("name", value, N_("The name contains a control or invalid character."))
     text = _SPACES.sub(" ", text)
     if not text:
         raise _bad("name", value, N_("The name is empty."))
     if len(text) > NAME_MAX:
         raise _bad("name", value, N_("The name is longer than {max} characters."), max=NAME_MAX)
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category == "Nd":
-            raise _bad("name", value, N_("A name cannot contain digits."))
-        if category in ("Cc", "Cf", "Co", "Cs", "Cn"):
-            raise _bad("name", value, N_("The name contains a control or invalid character."))
     return text
 
 
@@ -121,7 +121,8 @@ def county_exists(code: str) -> bool:
     """Whether a six-digit division code exists or ever existed (any year: late registration is legal)."""
     from stdnum import numdb  # the division table is loaded only when an ID number is checked
 
-    return any(props for _, props in numdb.get("cn/loc").info(code))
+    # The province part of a code always has data; a real county has a "county" entry of its own.
+    return any("county" in props for _, props in numdb.get("cn/loc").info(code))
 
 
 def id_number(value: str | None, kind: str = "1", born: date | None = None, sex: str | None = None) -> str:
@@ -246,6 +247,10 @@ FIELD_LABELS = {
     "outcome": N_("outcome"),
     "cause": N_("cause"),
     "order": N_("order"),
+    "purpose": N_("purpose"),
+    "requester": N_("requester"),
+    "proof": N_("proof of identity"),
+    "operator": N_("operator"),
     "college_name": N_("college name"),
     "major_name": N_("major name"),
     "enroll_date": N_("enrollment date"),
