@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from xueji.domain.access import OperatorEntry, Role
 from xueji.domain.codetable import CodeTable, College, Major
 from xueji.domain.errors import N_, ConfigError, InvalidData, Msgid, RuleViolation
 from xueji.domain.order import ORDERS
@@ -35,6 +36,7 @@ class Config:
     busy_timeout: float = 10.0
     seat_order: str = "input"
     limits: SuspensionLimits = field(default_factory=SuspensionLimits)
+    operators: dict[str, OperatorEntry] | None = None
     inline_codes: CodeTable = field(default_factory=CodeTable)
     file_codes: CodeTable = field(default_factory=CodeTable)
 
@@ -101,6 +103,28 @@ def _codes(data: dict, path: Path) -> CodeTable:
     return table
 
 
+def _operators(table: object, path: Path, codes: CodeTable) -> dict[str, OperatorEntry]:
+    if not isinstance(table, dict):
+        raise _bad(path, "operators", Msgid(N_("a table of operators")))
+    operators = {}
+    for name, entry in table.items():
+        key = f"operators.{name}"
+        if not isinstance(entry, dict) or entry.get("role") not in {r.value for r in Role}:
+            raise _bad(path, f"{key}.role", "office / college / inspector / viewer")
+        role = Role(entry["role"])
+        college = entry.get("college")
+        if role == Role.COLLEGE:
+            if not isinstance(college, str) or college not in codes.colleges:
+                raise _bad(path, f"{key}.college", Msgid(N_("the code of a college in the code table")))
+        elif college is not None:
+            raise _bad(path, f"{key}.college", Msgid(N_("left out unless the role is college")))
+        act_as = entry.get("act_as", False)
+        if not isinstance(act_as, bool):
+            raise _bad(path, f"{key}.act_as", "true / false")
+        operators[name] = OperatorEntry(role, college, act_as)
+    return operators
+
+
 def load(path: Path) -> Config:
     data = _read_toml(path)
     base = path.parent
@@ -143,6 +167,8 @@ def load(path: Path) -> Config:
         raise ConfigError(
             N_("The code table in {path} is wrong: {detail}"), path=str(config.code_table_path), detail=error
         ) from None
+    if "operators" in data:
+        config.operators = _operators(data["operators"], path, config.codes)
     return config
 
 

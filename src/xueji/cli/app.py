@@ -22,7 +22,10 @@ class XuejiGroup(TyperGroup):
         from xueji.cli import render
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if isinstance(ctx.obj, State):
+                ctx.obj.log_access()
+            return result
         except XuejiError as error:
             render.error(error)
             ctx.exit(error.exit_code)
@@ -111,7 +114,37 @@ FilterStatus = Annotated[Optional[list[str]], typer.Option("--status", help="Sta
 
 
 def _state(ctx: typer.Context) -> State:
-    return ctx.find_root().obj
+    state = ctx.find_root().obj
+    if ctx.command is not None and ctx is not ctx.find_root():
+        state.command = ctx.command_path.partition(" ")[2] or ctx.command.name
+        state.params = dict(ctx.params)
+    return state
+
+
+Reveal = Annotated[bool, typer.Option("--reveal", help="Show full ID numbers and birth dates (office only; needs --purpose).")]
+Purpose = Annotated[Optional[str], typer.Option("--purpose", help="Why personal data is revealed; goes to the access log.")]
+
+
+def _reading(ctx: typer.Context, reveal: bool, purpose: Optional[str], requester: Optional[str] = None,
+             proof: Optional[str] = None):
+    """A session for a command that shows personal data: masked unless revealed by office staff with a purpose."""
+    from xueji.cli import render
+    from xueji.domain.access import check_purpose, check_requester
+
+    state = _state(ctx)
+    session = state.session(needs_codes=False)
+    state.purpose = check_purpose(reveal, purpose, session.actor)
+    state.requester, state.proof = check_requester(requester, proof)
+    render.disclosure.reveal = reveal
+    return session
+
+
+def _perform(ctx: typer.Context, action: str, *args, needs_codes: bool = False, session=None, **kwargs):
+    """Every change goes through requests.perform: at once for the office, as a request for a college."""
+    from xueji.services.requests import perform
+
+    session = session or _state(ctx).session(needs_codes=needs_codes)
+    return perform(session, action, *args, **kwargs)
 
 
 @app.callback()
@@ -127,8 +160,11 @@ def root(
 
     Example: xueji enroll --name 張三 --gender 男 --birth-date 2005-03-01 --id-number 110105200503010016 --college 01 --major 01 --class 01
     """
+    from xueji.cli import render
+
     state = State(config, db, lang, operator)
     ctx.obj = state
+    render.disclosure = render.Disclosure()
     i18n.set_language(state.language())
 
 
@@ -172,7 +208,7 @@ def add_college(ctx: typer.Context, code: Annotated[str, typer.Argument(help="Tw
     from xueji.cli import render
     from xueji.services import codes as service
 
-    college = service.add_college(_state(ctx).config(), code, name)
+    college = service.add_college(_state(ctx).config(), code, name, _state(ctx).operator_for_codes())
     render.say(N_("Added college {code} {name}."), code=college.code, name=college.name)
 
 
@@ -188,7 +224,7 @@ def add_major(ctx: typer.Context, college: Annotated[str, typer.Argument(help="C
     from xueji.cli import render
     from xueji.services import codes as service
 
-    major = service.add_major(_state(ctx).config(), college, code, name, national_code)
+    major = service.add_major(_state(ctx).config(), college, code, name, national_code, _state(ctx).operator_for_codes())
     render.say(N_("Added major {code} {name} to college {college}."), code=major.code, name=major.name, college=college)
 
 
@@ -197,10 +233,11 @@ def _enroll(ctx, fmt, from_school=None, **fields) -> None:
     from xueji.domain.model import PersonInput
     from xueji.services import registry
 
-    session = _state(ctx).session()
     person = PersonInput(fields.pop("name"), fields.pop("gender"), fields.pop("birth_date"),
                          fields.pop("id_number"), fields.pop("id_type"), fields.pop("exam_no"))
-    student = registry.enroll(session, person, from_school=from_school, **fields)
+    student = _perform(ctx, "enroll", person, needs_codes=True, from_school=from_school, **fields)
+    if render.submitted(student, fmt):
+        return
     if fmt == "table":
         print(student.student_no)
     else:
@@ -267,10 +304,12 @@ def _enroll_file(ctx, file: Path, *, errors_out: Optional[Path], quiet: bool, fm
     roster = rosters.read(file, sheet=options.pop("sheet"), encoding=options.pop("encoding"))
     try:
         with render.progress(quiet) as tick:
-            result = batch.enroll_roster(session, roster, progress=tick, **options)
+            result = _perform(ctx, "enroll_roster", session=session, roster=roster, progress=tick, **options)
     except batch.RosterInvalid as error:
         render.roster_problems(error, fmt, errors_out)
         ctx.exit(error.exit_code)
+    if render.submitted(result, fmt):
+        return
     render.roster_result(result, fmt, quiet, session.codes_table)
 
 
@@ -304,8 +343,9 @@ def transfer_out(
     from xueji.cli import render
     from xueji.services import registry
 
-    student = registry.transfer_out(_state(ctx).session(needs_codes=False), number, to_school=to_school,
-                                    reason=reason, date=date, doc_no=doc_no)
+    student = _perform(ctx, "transfer_out", number, to_school=to_school, reason=reason, date=date, doc_no=doc_no)
+    if render.submitted(student, fmt):
+        return
     render.changed([student], fmt, N_("{student_no} transferred out to {school}."), student_no=student.student_no,
                    school=to_school.strip())
 
@@ -324,8 +364,9 @@ def suspend(
     from xueji.cli import render
     from xueji.services import registry
 
-    student = registry.suspend(_state(ctx).session(needs_codes=False), number, reason=reason, until=until,
-                               date=date, doc_no=doc_no)
+    student = _perform(ctx, "suspend", number, reason=reason, until=until, date=date, doc_no=doc_no)
+    if render.submitted(student, fmt):
+        return
     render.changed([student], fmt, N_("{student_no} suspended until {until}."), student_no=student.student_no,
                    until=student.suspended_until.isoformat())
 
@@ -344,8 +385,9 @@ def resume(
     from xueji.cli import render
     from xueji.services import registry
 
-    student = registry.resume(_state(ctx).session(needs_codes=False), number, date=date, klass=klass,
-                              cohort=cohort, doc_no=doc_no)
+    student = _perform(ctx, "resume", number, date=date, klass=klass, cohort=cohort, doc_no=doc_no)
+    if render.submitted(student, fmt):
+        return
     render.changed([student], fmt, N_("{student_no} resumed (class {klass} of {year})."),
                    student_no=student.student_no, klass=student.current.klass, year=student.current.year)
 
@@ -363,8 +405,9 @@ def withdraw(
     from xueji.cli import render
     from xueji.services import registry
 
-    student = registry.withdraw(_state(ctx).session(needs_codes=False), number, reason=reason, date=date,
-                                doc_no=doc_no)
+    student = _perform(ctx, "withdraw", number, reason=reason, date=date, doc_no=doc_no)
+    if render.submitted(student, fmt):
+        return
     render.changed([student], fmt, N_("{student_no} withdrawn."), student_no=student.student_no)
 
 
@@ -399,14 +442,17 @@ def graduate(
             raise typer.BadParameter("give one or more student numbers, or --year.")
         if college or major or klass or excepted or dry_run:
             raise typer.BadParameter("--college, --major, --class, --except and --dry-run go with --year.")
-        done = registry.graduate(_state(ctx).session(needs_codes=False), numbers, outcome=outcome, date=date,
-                                 doc_no=doc_no)
+        done = _perform(ctx, "graduate", numbers, outcome=outcome, date=date, doc_no=doc_no)
+        if render.submitted(done, fmt):
+            return
         render.changed(done, fmt, N_("Closed as {status}: {count}."), many=True, count=len(done),
                        status=done[0].status.label)
         return
+    result = _perform(ctx, "graduate_cohort", needs_codes=True, year=year, college=college, major=major, klass=klass,
+                      excepted=excepted, outcome=outcome, date=date, doc_no=doc_no, dry_run=dry_run)
+    if render.submitted(result, fmt):
+        return
     session = _state(ctx).session()
-    result = registry.graduate_cohort(session, year=year, college=college, major=major, klass=klass,
-                                      excepted=excepted, outcome=outcome, date=date, doc_no=doc_no, dry_run=dry_run)
     render.cohort_result(result, fmt, quiet, session.codes_table)
 
 
@@ -423,8 +469,9 @@ def cancel(
     from xueji.cli import render
     from xueji.services import registry
 
-    student = registry.cancel(_state(ctx).session(needs_codes=False), number, cause=cause, reason=reason,
-                              date=date, doc_no=doc_no)
+    student = _perform(ctx, "cancel", number, cause=cause, reason=reason, date=date, doc_no=doc_no)
+    if render.submitted(student, fmt):
+        return
     render.changed([student], fmt, N_("{student_no} cancelled: {status}."), student_no=student.student_no,
                    status=student.status.label)
 
@@ -436,7 +483,7 @@ def query(
     name: FilterName = None, id_number: FilterId = None, year: FilterYear = None, college: FilterCollege = None,
     major: FilterMajor = None, klass: FilterClass = None, status: FilterStatus = None,
     limit: Annotated[str, typer.Option("--limit", help="At most N students, 0 for all.")] = "100",
-    fmt: Format = "table",
+    reveal: Reveal = False, purpose: Purpose = None, fmt: Format = "table",
 ) -> None:
     """Find students (查詢), newest first.
 
@@ -445,14 +492,19 @@ def query(
     from xueji.cli import render
     from xueji.services import queries
 
-    session = _state(ctx).session(needs_codes=False)
+    session = _reading(ctx, reveal, purpose)
     found, total = queries.query(session, student_no=number, name=name, id_number=id_number, year=year,
                                  college=college, major=major, klass=klass, statuses=status, limit=limit)
     render.students(found, total, fmt, session.codes_table)
 
 
 @app.command()
-def show(ctx: typer.Context, number: Number, fmt: Format = "table") -> None:
+def show(
+    ctx: typer.Context, number: Number, reveal: Reveal = False, purpose: Purpose = None,
+    requester: Annotated[Optional[str], typer.Option("--requester", help="A student's or guardian's own request: \"NAME (本人|監護人)\".")] = None,
+    proof: Annotated[Optional[str], typer.Option("--proof", help="The identity document the requester showed.")] = None,
+    fmt: Format = "table",
+) -> None:
     """Show a student's record and whole history (學籍檔案).
 
     Example: xueji show 202301010105 -f json
@@ -460,7 +512,7 @@ def show(ctx: typer.Context, number: Number, fmt: Format = "table") -> None:
     from xueji.cli import render
     from xueji.services import queries
 
-    session = _state(ctx).session(needs_codes=False)
+    session = _reading(ctx, reveal, purpose, requester, proof)
     student, events = queries.show(session, number)
     render.student_view(student, events, fmt, session.codes_table)
 
@@ -501,7 +553,7 @@ def import_(
 def due(
     ctx: typer.Context,
     on: Annotated[Optional[str], typer.Option("--on", help="The day to judge by, YYYY-MM-DD (default: today).")] = None,
-    fmt: Format = "table",
+    reveal: Reveal = False, purpose: Purpose = None, fmt: Format = "table",
 ) -> None:
     """List suspensions that ran out without a resumption (休學期滿), with days overdue — the nightly report.
 
@@ -510,7 +562,7 @@ def due(
     from xueji.cli import render
     from xueji.services import registry
 
-    session = _state(ctx).session(needs_codes=False)
+    session = _reading(ctx, reveal, purpose)
     render.overdue(registry.overdue(session, on), fmt, session.codes_table)
 
 
@@ -521,6 +573,7 @@ def export(
     name: FilterName = None, id_number: FilterId = None, year: FilterYear = None, college: FilterCollege = None,
     major: FilterMajor = None, klass: FilterClass = None, status: FilterStatus = None,
     excel: Annotated[bool, typer.Option("--excel", help="CSV as UTF-8 with a BOM, so Excel shows Chinese correctly.")] = False,
+    reveal: Reveal = False, purpose: Purpose = None,
 ) -> None:
     """Export students to a file (導出): CSV, XLSX (numbers kept as text) or JSON.
 
@@ -529,10 +582,81 @@ def export(
     from xueji.cli import render
     from xueji.services import queries
 
-    session = _state(ctx).session(needs_codes=False)
+    session = _reading(ctx, reveal, purpose)
     found, _ = queries.query(session, name=name, id_number=id_number, year=year, college=college, major=major,
                              klass=klass, statuses=status, limit="0")
     render.export_file(out, found, excel=excel)
+
+
+@app.command("requests")
+def requests_(
+    ctx: typer.Context,
+    status: Annotated[Optional[str], typer.Option("--status", help="pending, approved or rejected.")] = None,
+    college: Annotated[Optional[str], typer.Option("--college", help="Only this college's requests.")] = None,
+    fmt: Format = "table",
+) -> None:
+    """List requests for approval (待審批申請): college changes waiting for the office.
+
+    Example: xueji requests --status pending
+    """
+    from xueji.cli import render
+    from xueji.services import requests as service
+
+    render.requests_table(service.listing(_state(ctx).session(needs_codes=False), status, college), fmt)
+
+
+@app.command()
+def approve(
+    ctx: typer.Context,
+    request: Annotated[str, typer.Argument(metavar="REQUEST", help="Request number.", show_default=False)],
+    doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Approve a college's request (教務處批准): it is checked again and applied now.
+
+    Example: xueji approve 12 --doc-no 教務〔2025〕31號
+    """
+    from xueji.cli import render
+    from xueji.services import requests as service
+
+    result = service.approve(_state(ctx).session(), request, doc_no)
+    students = result if isinstance(result, list) else (
+        getattr(result, "enrolled", None) or getattr(result, "closed", None) or [result])
+    render.changed(students, fmt, N_("Request {id} approved and applied."), many=True, id=request.strip().lstrip("#"))
+
+
+@app.command()
+def reject(
+    ctx: typer.Context,
+    request: Annotated[str, typer.Argument(metavar="REQUEST", help="Request number.", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is rejected.", show_default=False)],
+) -> None:
+    """Reject a college's request (退回申請); the student is unchanged.
+
+    Example: xueji reject 12 --reason 材料不全
+    """
+    from xueji.cli import render
+    from xueji.services import requests as service
+
+    done = service.reject(_state(ctx).session(needs_codes=False), request, reason)
+    render.say(N_("Request {id} rejected."), id=done.id)
+
+
+@app.command("access-log")
+def access_log(
+    ctx: typer.Context,
+    operator: Annotated[Optional[str], typer.Option("--operator", help="Only this operator.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="From this day, YYYY-MM-DD.")] = None,
+    student: Annotated[Optional[str], typer.Option("--student", help="Only looks that showed this student.")] = None,
+    fmt: Format = "table",
+) -> None:
+    """Show who looked at personal data, when, how much and why (查詢記錄); office and inspectors.
+
+    Example: xueji access-log --student 202301010105
+    """
+    from xueji.cli import render
+    from xueji.services import access
+
+    render.access_log_table(access.entries(_state(ctx).session(needs_codes=False), operator, since, student), fmt)
 
 
 @app.command()

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 
+from xueji.domain.access import mask_id
 from xueji.domain.codetable import CodeTable
 from xueji.domain.errors import InvalidData, Msgid, XuejiError
 from xueji.domain.model import Event, Student
@@ -77,19 +78,43 @@ def note(message: str, **params) -> None:
     print(message_text(message, params), file=sys.stderr)
 
 
-# --- records -----------------------------------------------------------------------------
+# --- personal data: the one place it is rendered ---------------------------------------------
 
-def student_record(student: Student) -> dict:
-    """A student as stable keys and codes: the shape of JSON and CSV output."""
-    p, entry, current = student.person, student.entry, student.current
+class Disclosure:
+    """What this command has shown of personal data, and whether unmasked: the access log is written from it."""
+
+    def __init__(self):
+        self.reveal = False
+        self.shown: list[str] = []
+
+
+disclosure = Disclosure()
+
+
+def person_view(student: Student, record: bool = True) -> dict:
+    """A student's personal data as it may be shown now: masked (ID number 110105********002X, birth year only)
+    unless this command was allowed to reveal it. Every call is recorded for the access log, except for a dry
+    run's students, who are not in the registry (their data comes from the operator's own file)."""
+    p = student.person
+    if record:
+        disclosure.shown.append(student.student_no)
+    reveal = disclosure.reveal
     return {
-        "student_no": student.student_no,
         "name": p.name,
         "gender": p.gender,
-        "birth_date": p.birth_date.isoformat(),
+        "birth_date": p.birth_date.isoformat() if reveal else str(p.birth_date.year),
         "id_type": p.id_type,
-        "id_number": p.id_number,
+        "id_number": p.id_number if reveal else mask_id(p.id_number),
         "exam_no": p.exam_no,
+    }
+
+
+def student_record(student: Student, record: bool = True) -> dict:
+    """A student as stable keys and codes: the shape of JSON and CSV output."""
+    entry, current = student.entry, student.current
+    return {
+        "student_no": student.student_no,
+        **person_view(student, record),
         "enroll_year": entry.year,
         "college": entry.college,
         "major": entry.major,
@@ -174,7 +199,7 @@ def students(items: list[Student], total: int, fmt: str, codes: CodeTable | None
         return
     rows = [
         [
-            s.student_no, s.person.name, _(GENDERS.get(s.person.gender, s.person.gender)),
+            s.student_no, (v := person_view(s))["name"], _(GENDERS.get(v["gender"], v["gender"])),
             _college_name(codes, s.current.college), _college_name(codes, s.current.college, s.current.major),
             f"{s.current.year}/{s.current.klass}", status_label(s.status), s.status_since.isoformat(),
         ]
@@ -197,14 +222,14 @@ def student_view(student: Student, events: list[Event], fmt: str, codes: CodeTab
         _emit_data([event_record(e) | {"student_no": student.student_no} for e in events],
                    ("student_no",) + EVENT_KEYS, fmt)
         return
-    p = student.person
+    p = person_view(student)
     fields = [
         (_("Student number"), student.student_no),
-        (_("Name"), p.name),
-        (_("Gender"), _(GENDERS.get(p.gender, p.gender))),
-        (_("Birth date"), p.birth_date.isoformat()),
-        (_("ID document"), f"{_(ID_TYPES.get(p.id_type, p.id_type))} {p.id_number}"),
-        (_("Exam number"), p.exam_no or ""),
+        (_("Name"), p["name"]),
+        (_("Gender"), _(GENDERS.get(p["gender"], p["gender"]))),
+        (_("Birth date"), p["birth_date"]),
+        (_("ID document"), f"{_(ID_TYPES.get(p['id_type'], p['id_type']))} {p['id_number']}"),
+        (_("Exam number"), p["exam_no"] or ""),
         (_("Entered"), f"{student.entry.year} · {_college_name(codes, student.entry.college)} · "
                        f"{_college_name(codes, student.entry.college, student.entry.major)} · "
                        + _("class {klass}, seat {seat}").format(klass=student.entry.klass, seat=f"{student.seat:02d}")),
@@ -362,7 +387,7 @@ def roster_result(result, fmt: str, quiet: bool, codes: CodeTable | None) -> Non
             "skipped": len(result.skipped),
             "dry_run": result.dry_run,
             "seconds": round(result.seconds, 3),
-            "students": [student_record(s) for s in result.enrolled],
+            "students": [student_record(s, record=not result.dry_run) for s in result.enrolled],
             "skipped_rows": [{"row": s.row, "student_no": s.student_no, "name": s.name} for s in result.skipped],
         }
         if fmt == "json":
@@ -373,7 +398,7 @@ def roster_result(result, fmt: str, quiet: bool, codes: CodeTable | None) -> Non
     if quiet:
         return
     if result.enrolled:
-        rows = [[s.student_no, s.person.name, _college_name(codes, s.entry.college),
+        rows = [[s.student_no, person_view(s, record=not result.dry_run)["name"], _college_name(codes, s.entry.college),
                  _college_name(codes, s.entry.college, s.entry.major), s.entry.klass] for s in result.enrolled]
         title = _("Numbers that would be given (dry run: nothing written)") if result.dry_run else _("New numbers")
         _console().print(_table(title, [_("Student number"), _("Name"), _("College"), _("Major"), _("Class")], rows))
@@ -427,9 +452,14 @@ def import_result(result, fmt: str, quiet: bool) -> None:
 def cohort_result(result, fmt: str, quiet: bool, codes: CodeTable | None) -> None:
     reasons = {"excepted": N_("left out with --except"), "status": N_("not active")}
     if fmt != "table":
+        def view(s):
+            if result.dry_run:  # numbers only, as in the table: a dry run leaves no trace, so shows no personal data
+                return {"student_no": s.student_no, "status": s.status.value}
+            return student_record(s)
+
         data = {
-            "closed": [student_record(s) for s in result.closed],
-            "skipped": [student_record(s) | {"skip_reason": why} for s, why in result.skipped],
+            "closed": [view(s) for s in result.closed],
+            "skipped": [view(s) | {"skip_reason": why} for s, why in result.skipped],
             "dry_run": result.dry_run,
         }
         if fmt == "json":
@@ -440,11 +470,16 @@ def cohort_result(result, fmt: str, quiet: bool, codes: CodeTable | None) -> Non
         return
     if quiet:
         return
-    rows = [[s.student_no, s.person.name, status_label(s.status), _("closed")] for s in result.closed]
-    rows += [[s.student_no, s.person.name, status_label(s.status), _("skipped: {why}").format(why=_(reasons[why]))]
+    # A dry run shows numbers only: it writes nothing, not even an access-log entry, so it shows no personal data.
+    def name(s):
+        return [] if result.dry_run else [person_view(s)["name"]]
+
+    rows = [[s.student_no, *name(s), status_label(s.status), _("closed")] for s in result.closed]
+    rows += [[s.student_no, *name(s), status_label(s.status), _("skipped: {why}").format(why=_(reasons[why]))]
              for s, why in result.skipped]
     title = _("Cohort closing (dry run: nothing written)") if result.dry_run else _("Cohort closing")
-    _console().print(_table(title, [_("Student number"), _("Name"), _("Status"), _("Action")], rows))
+    headers = [_("Student number"), *([] if result.dry_run else [_("Name")]), _("Status"), _("Action")]
+    _console().print(_table(title, headers, rows))
     say(N_("Closed {closed}, skipped {skipped}."), closed=len(result.closed), skipped=len(result.skipped))
 
 
@@ -456,7 +491,7 @@ def overdue(items, fmt: str, codes: CodeTable | None) -> None:
     if not items:
         say(N_("No suspension has run out."))
         return
-    rows = [[s.student_no, s.person.name, _college_name(codes, s.current.college),
+    rows = [[s.student_no, person_view(s)["name"], _college_name(codes, s.current.college),
              _college_name(codes, s.current.college, s.current.major), s.suspended_until.isoformat(), days]
             for s, days in items]
     _console().print(_table(_("Suspensions that ran out: {count}").format(count=len(items)),
@@ -484,3 +519,59 @@ def export_file(path, items: list[Student], *, excel: bool) -> None:
                   text_columns=("student_no", "id_number", "exam_no", "college", "major", "class", "current_college",
                                 "current_major", "current_class"))
     note(N_("Wrote {count} students to {path}."), count=count, path=str(path))
+
+
+def submitted(result, fmt: str) -> bool:
+    """A college's change became a request: say so (and return True), or return False for a change that applied."""
+    from xueji.services.requests import Submitted
+
+    if not isinstance(result, Submitted):
+        return False
+    if fmt == "json":
+        print(json.dumps({"request": result.request_id, "action": result.action, "status": "pending"}))
+    elif fmt == "csv":
+        _emit_data([{"request": result.request_id, "action": result.action, "status": "pending"}],
+                   ("request", "action", "status"), fmt)
+    else:
+        say(N_("Request {id} submitted; it waits for the office's approval (xueji approve {id})."), id=result.request_id)
+    return True
+
+
+def requests_table(items, fmt: str) -> None:
+    records = [
+        {"id": r.id, "action": r.action, "college": r.college, "student_no": r.student_no, "status": r.status,
+         "submitted_by": r.submitted_by, "submitted_at": r.submitted_at, "decided_by": r.decided_by,
+         "decided_at": r.decided_at, "doc_no": r.doc_no, "decision_reason": r.decision_reason}
+        for r in items
+    ]
+    if fmt != "table":
+        _emit_data(records, ("id", "action", "college", "student_no", "status", "submitted_by", "submitted_at",
+                             "decided_by", "decided_at", "doc_no", "decision_reason"), fmt)
+        return
+    if not records:
+        say(N_("No requests."))
+        return
+    headers = [_("Request"), _("Change"), _("College"), _("Student number"), _("State"), _("Submitted by"),
+               _("Submitted at"), _("Decided by"), _("Note")]
+    rows = [[r["id"], r["action"], r["college"], r["student_no"] or "", _(REQUEST_STATES.get(r["status"], r["status"])),
+             r["submitted_by"], r["submitted_at"], r["decided_by"] or "", r["doc_no"] or r["decision_reason"] or ""]
+            for r in records]
+    _console().print(_table(_("Requests"), headers, rows))
+
+
+REQUEST_STATES = {"pending": N_("pending"), "approved": N_("approved"), "rejected": N_("rejected")}
+
+
+def access_log_table(entries: list[dict], fmt: str) -> None:
+    if fmt != "table":
+        _emit_data(entries, ("id", "at", "operator", "command", "filters", "shown", "revealed", "purpose",
+                             "requester", "proof"), fmt)
+        return
+    if not entries:
+        say(N_("The access log is empty for this selection."))
+        return
+    headers = [_("When"), _("Operator"), _("Command"), _("Filters"), _("Students shown"), _("Revealed"),
+               _("Purpose"), _("Requester")]
+    rows = [[e["at"], e["operator"], e["command"], json.dumps(e["filters"], ensure_ascii=False), e["shown"],
+             _("yes") if e["revealed"] else _("no"), e["purpose"] or "", e["requester"] or ""] for e in entries]
+    _console().print(_table(_("Access log"), headers, rows))

@@ -29,8 +29,13 @@ class State:
     db_option: str | None = None
     lang_option: str | None = None
     operator_option: str | None = None
+    command: str = ""
+    params: dict = field(default_factory=dict)
+    purpose: str | None = None
+    requester: str | None = None
+    proof: str | None = None
     _config: cfg.Config | None = field(default=None, repr=False)
-    _store: object = field(default=None, repr=False)
+    _session: object = field(default=None, repr=False)
 
     @property
     def config_path(self) -> Path:
@@ -64,20 +69,61 @@ class State:
         return Path(value).expanduser().absolute() if value else None
 
     def session(self, needs_codes: bool = True):
+        """The session for this command, opened once: store, code table, and who is working with which role."""
+        from xueji.domain.access import identify
         from xueji.services import Session
         from xueji.store.db import Store
 
+        if self._session is not None:
+            if needs_codes and self._session.codes_table is None:
+                self.config()  # raises the configuration error
+            return self._session
         config = self.config() if needs_codes else self.config_if_present()
+        operator = identify(config.operators if config else None, os_login(),
+                            self.operator_option or os.environ.get("XUEJI_OPERATOR"))
         database = self.database_override() or config.database
         store = Store(database, config.busy_timeout if config else 10.0)
-        self._store = store
-        return Session(
+        self._session = Session(
             store=store,
-            operator=self.operator(),
+            operator=operator.name,
             codes_table=config.codes if config else None,
             limits=config.limits if config else cfg.SuspensionLimits(),
+            role=operator.role,
+            scope=operator.scope,
         )
+        if store.readable_by_others:
+            from xueji.cli import render
+            from xueji.domain.errors import N_
+
+            render.note(N_("Warning: {path} can be read by other users of this machine; it holds personal data "
+                           "(chmod o-rwx)."), path=str(database))
+        return self._session
+
+    def operator_for_codes(self):
+        """Only the office changes the code table."""
+        from xueji.domain.access import Action, identify
+
+        config = self.config()
+        operator = identify(config.operators, os_login(), self.operator_option or os.environ.get("XUEJI_OPERATOR"))
+        operator.require(Action.CODES)
+        return operator
+
+    def log_access(self) -> None:
+        """One access-log entry if this command showed personal data (render.person_view records each student)."""
+        from xueji.cli import render
+
+        if not render.disclosure.shown or self._session is None:
+            return
+        from xueji.services import access
+
+        filters = {k: v for k, v in self.params.items()
+                   if v not in (None, False, [], ()) and k not in ("fmt", "purpose", "requester", "proof", "reveal")}
+        access.record(self._session, self.command, {k: str(v) if not isinstance(v, (int, list)) else v
+                                                    for k, v in filters.items()},
+                      render.disclosure.shown, revealed=render.disclosure.reveal, purpose=self.purpose,
+                      requester=self.requester, proof=self.proof)
+        render.disclosure.shown = []
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
+        if self._session is not None:
+            self._session.store.close()

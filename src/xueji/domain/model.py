@@ -54,10 +54,31 @@ class Event:
     detail: dict = field(default_factory=dict)
     recorded_at: str | None = None
     id: int | None = None
+    submitted_by: str | None = None  # the college operator whose request this was, or the office operator
+    approved_by: str | None = None   # the office operator who approved it
+    request_id: int | None = None
 
     @property
     def jyt_code(self) -> str | None:
         return self.kind.jyt_code
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    """A college's change waiting for the office (§六: college review, then office approval)."""
+
+    id: int
+    action: str
+    college: str | None
+    student_no: str | None
+    status: str
+    submitted_by: str
+    submitted_at: str
+    decided_by: str | None
+    decided_at: str | None
+    doc_no: str | None
+    decision_reason: str | None
+    payload: dict
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from xueji.domain.access import Action, Operator, Role
 from xueji.domain.codetable import CodeTable
-from xueji.domain.errors import N_, ConfigError
+from xueji.domain.errors import N_, ConfigError, PermissionDenied, UnknownStudent
+from xueji.domain.model import Event, Student
 from xueji.domain.suspension import SuspensionLimits
 from xueji.store.db import Store
 
@@ -20,6 +22,35 @@ class Session:
     today: date = field(default_factory=date.today)
     codes_table: CodeTable | None = None
     limits: SuspensionLimits = field(default_factory=SuspensionLimits)
+    role: Role = Role.OFFICE
+    scope: str | None = None        # college staff see their own college only
+    approval: tuple | None = None   # (submitted_by, request_id) while the office applies a college's request
+    rehearsal: bool = False         # validating a college's request: everything is rolled back
+
+    @property
+    def actor(self) -> Operator:
+        return Operator(self.operator, self.role, self.scope)
+
+    def require(self, action: Action) -> None:
+        self.actor.require(action)
+
+    def require_change(self) -> None:
+        """Changes by college staff happen only as requests the office approves (§六)."""
+        self.require(Action.CHANGE)
+        if self.actor.makes_requests and not self.rehearsal:
+            raise PermissionDenied(N_("College staff submit changes as requests for the office to approve."))
+
+    def visible(self, student: Student | None, student_no: str) -> Student:
+        """The student, if this operator may see them; others are not found, so their existence does not leak."""
+        if student is None or (self.scope and student.current.college != self.scope):
+            raise UnknownStudent(student_no)
+        return student
+
+    def event(self, kind, on, before, after, reason=None, doc_no=None, detail=None) -> Event:
+        """An event stamped with who recorded it, who submitted it and who approved it."""
+        submitted_by, request_id = self.approval or (self.operator, None)
+        return Event(kind, on, self.operator, before, after, reason, doc_no, detail or {},
+                     submitted_by=submitted_by, approved_by=self.operator, request_id=request_id)
 
     @property
     def codes(self) -> CodeTable:

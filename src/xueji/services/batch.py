@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from xueji.domain import model
+from xueji.domain.access import Action
 from xueji.domain import order as ordering
 from xueji.domain import validate as v
 from xueji.domain.errors import N_, ClassFull, InvalidData, Msgid, XuejiError
@@ -146,7 +147,7 @@ def enroll_roster(
         people = _arrange(repo, fresh, order, size if needs_class else None)
         if progress:
             progress(len(roster.rows), len(roster.rows) * 2)
-        enrolled = register(repo, people, session.operator)
+        enrolled = register(repo, people, session)
         if progress:
             progress(len(roster.rows) * 2, len(roster.rows) * 2)
     enrolled.sort(key=lambda student: student.student_no)
@@ -245,6 +246,7 @@ def _imported_record(session: Session, row, roster: Roster) -> tuple[Student, da
 def import_records(session: Session, roster: Roster, *, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
     """Bring in records that already have numbers: checked, never renumbered, all or nothing, each with an event."""
     started = time.perf_counter()
+    session.require(Action.IMPORT)
     for required in ("student_no", "name", "gender", "birth_date", "id_number"):
         if required not in roster.columns:
             raise InvalidData.one(required, "", N_("The roster has no {column} column."), column=Msgid(_label(required)))
@@ -294,8 +296,8 @@ def import_records(session: Session, roster: Roster, *, dry_run: bool = False, p
             raise RosterInvalid(problems)
         stored = repo.add_many([s for _, s, _ in records], ["import"] * len(records))
         repo.add_events([
-            (student, Event(EventKind.IMPORT, session.today, session.operator, None, student.status,
-                            detail={"enroll_date": enrolled_on.isoformat(), "status_since": student.status_since.isoformat(),
+            (student, session.event(EventKind.IMPORT, session.today, None, student.status,
+                                    detail={"enroll_date": enrolled_on.isoformat(), "status_since": student.status_since.isoformat(),
                                     **({"until": student.suspended_until.isoformat()} if student.suspended_until else {})}))
             for student, (_, _, enrolled_on) in zip(stored, records)
         ])

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from xueji import config as cfg
+from xueji.domain.access import Action, Operator
 from xueji.domain.codetable import College, Major
 
 
-def add_college(config: cfg.Config, code: str, name: str) -> College:
+def add_college(config: cfg.Config, code: str, name: str, operator: Operator | None = None) -> College:
+    (operator or Operator("office")).require(Action.CODES)
     return cfg.add_college(config, code, name)
 
 
-def add_major(config: cfg.Config, college: str, code: str, name: str, national_code: str | None = None) -> Major:
+def add_major(config: cfg.Config, college: str, code: str, name: str, national_code: str | None = None,
+              operator: Operator | None = None) -> Major:
+    (operator or Operator("office")).require(Action.CODES)
     return cfg.add_major(config, college, code, name, national_code)
 
 

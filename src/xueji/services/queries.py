@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from xueji.domain import validate as v
-from xueji.domain.errors import N_, InvalidData, UnknownStudent
+from xueji.domain.access import Action
+from xueji.domain.errors import N_, InvalidData
 from xueji.domain.model import Event, Student
 from xueji.domain.number import parse_number
 from xueji.domain.status import Status, status_from_text
@@ -25,8 +26,9 @@ def query(
     limit: str | None = "100",
 ) -> tuple[list[Student], int]:
     """Students matching every filter given, newest first; and how many match in all."""
+    session.require(Action.READ)
     check = v.Collector()
-    f = StudentFilter()
+    f = StudentFilter(scope=session.scope)
     if student_no is not None:
         f.student_no = check(lambda: str(parse_number(student_no)))
     if name is not None:
@@ -71,9 +73,8 @@ def _status(value: str) -> str:
 
 def show(session: Session, student_no: str) -> tuple[Student, list[Event]]:
     """A record and its whole history."""
+    session.require(Action.READ)
     number = str(parse_number(student_no))
     repo = session.store.reader()
-    student = repo.get(number)
-    if student is None:
-        raise UnknownStudent(number)
+    student = session.visible(repo.get(number), number)
     return student, repo.events(student)

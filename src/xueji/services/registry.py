@@ -7,7 +7,8 @@ from datetime import date
 
 from xueji.domain import model
 from xueji.domain import validate as v
-from xueji.domain.errors import N_, DuplicateRegistration, InvalidData, UnknownStudent
+from xueji.domain.access import Action
+from xueji.domain.errors import N_, DuplicateRegistration, InvalidData, PermissionDenied
 from xueji.domain.model import Event, Person, PersonInput, Placement, Student
 from xueji.domain.number import class_prefix, next_seat, parse_number
 from xueji.domain.status import CAUSES, OUTCOMES, EventKind, Status, transition
@@ -29,11 +30,8 @@ def _not_before(on: date, student: Student) -> None:
         )
 
 
-def _get(repo: Repository, student_no: str) -> Student:
-    student = repo.get(student_no)
-    if student is None:
-        raise UnknownStudent(student_no)
-    return student
+def _get(session: Session, repo: Repository, student_no: str) -> Student:
+    return session.visible(repo.get(student_no), student_no)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +69,18 @@ def admit(
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     school = check(lambda: v.label(from_school, "from_school")) if from_school is not None else None
     check.done()
+    if session.scope and where.college != session.scope:
+        raise PermissionDenied(N_("College staff of {college} may enroll students into their own college only."),
+                               college=session.scope)
     return Admission(who, where, on, doc, school)
 
 
-def register(repo: Repository, admissions: list[Admission], operator: str) -> list[Student]:
+def register(repo: Repository, admissions: list[Admission], session: Session) -> list[Student]:
     """Number and store admissions inside the caller's transaction: one record and one event each.
 
     Seats continue from the highest ever issued in each class, so numbers are never reused.
     """
+    session.require_change()
     highest: dict[str, int] = {}
     seen = repo.live_registrations([(a.person.id_type, a.person.id_number) for a in admissions])
     students = []
@@ -101,8 +103,8 @@ def register(repo: Repository, admissions: list[Admission], operator: str) -> li
         students.append(Student(None, str(number), who, where, number.seat, where, Status.ACTIVE, admission.on))
     students = repo.add_many(students, [a.kind.value for a in admissions])
     repo.add_events([
-        (student, Event(a.kind, a.on, operator, None, Status.ACTIVE, doc_no=a.doc_no,
-                        detail={"from_school": a.from_school} if a.from_school else {}))
+        (student, session.event(a.kind, a.on, None, Status.ACTIVE, doc_no=a.doc_no,
+                                detail={"from_school": a.from_school} if a.from_school else {}))
         for student, a in zip(students, admissions)
     ])
     return students
@@ -112,7 +114,7 @@ def enroll(session: Session, person: PersonInput, **placement) -> Student:
     """Create a registration and issue the next number of the class (§五). With ``from_school``: a transfer in (§六.1)."""
     admission = admit(session, person, **placement)
     with session.store.transaction() as repo:
-        return register(repo, [admission], session.operator)[0]
+        return register(repo, [admission], session)[0]
 
 
 def _enrollment_day(where, on: date) -> date:
@@ -130,12 +132,13 @@ def _change(session: Session, student_no: str, kind: EventKind, *, date: str | N
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     check.done()
     with session.store.transaction() as repo:
-        return _apply(repo, _get(repo, number), kind, on, session.operator, why, doc, extra)
+        return _apply(session, repo, _get(session, repo, number), kind, on, why, doc, extra)
 
 
-def _apply(repo: Repository, student: Student, kind: EventKind, on: date, operator: str, why: str | None,
+def _apply(session: Session, repo: Repository, student: Student, kind: EventKind, on: date, why: str | None,
            doc: str | None, extra=None) -> Student:
     """The lifecycle step itself, shared by every status change: check, update the record, write its event."""
+    session.require_change()
     after = transition(student.status, kind, student.student_no)
     _not_before(on, student)
     updated = replace(student, status=after, status_since=on, suspended_until=None)
@@ -143,7 +146,7 @@ def _apply(repo: Repository, student: Student, kind: EventKind, on: date, operat
     if extra:
         updated, detail = extra(repo, student, updated, on)
     repo.update(updated)
-    repo.add_event(updated, Event(kind, on, operator, student.status, after, why, doc, detail))
+    repo.add_event(updated, session.event(kind, on, student.status, after, why, doc, detail))
     return updated
 
 
@@ -246,7 +249,7 @@ def graduate(session: Session, student_nos: list[str], *, outcome: str | None = 
         check.fail(InvalidData.one("student_no", "", N_("Name at least one student number.")))
     check.done()
     with session.store.transaction() as repo:
-        return [_apply(repo, _get(repo, number), kind, on, session.operator, None, doc)
+        return [_apply(session, repo, _get(session, repo, number), kind, on, None, doc)
                 for number in dict.fromkeys(numbers)]
 
 
@@ -263,7 +266,7 @@ def graduate_cohort(session: Session, *, year: str | None, college: str | None =
     """Close every active student of a cohort (by current placement) in one transaction; others are listed as skipped."""
     check = v.Collector()
     kind = _outcome(check, outcome)
-    f = StudentFilter(year=check(lambda: v.year(year, session.today)))
+    f = StudentFilter(year=check(lambda: v.year(year, session.today)), scope=session.scope)
     if college is not None:
         found = check(lambda: session.codes.college(college))
         f.college = found.code if found else None
@@ -286,13 +289,14 @@ def graduate_cohort(session: Session, *, year: str | None, college: str | None =
             elif student.status != Status.ACTIVE:
                 skipped.append((student, "status"))
             else:
-                closed.append(_apply(repo, student, kind, on, session.operator, None, doc))
+                closed.append(_apply(session, repo, student, kind, on, None, doc))
     return CohortResult(closed, skipped, dry_run)
 
 
 def overdue(session: Session, on: str | None = None) -> list[tuple[Student, int]]:
     """Suspended students whose suspension ended before ``on`` (default today), with the days overdue."""
     day = v.iso_date(on, "date") if on else session.today
-    students, _ = session.store.reader().query(StudentFilter(statuses=[Status.SUSPENDED.value]), 0)
+    session.require(Action.READ)
+    students, _ = session.store.reader().query(StudentFilter(statuses=[Status.SUSPENDED.value], scope=session.scope), 0)
     late = [(s, (day - s.suspended_until).days) for s in students if s.suspended_until and s.suspended_until < day]
     return sorted(late, key=lambda item: (-item[1], item[0].student_no))

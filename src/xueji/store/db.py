@@ -63,6 +63,12 @@ class Store:
             if migrations.pending(self.conn):  # another process may have migrated while we waited
                 migrations.migrate(self.conn)
 
+    @property
+    def readable_by_others(self) -> bool:
+        import stat
+
+        return bool(os.stat(self.path).st_mode & stat.S_IROTH)
+
     def reader(self):
         """A repository for reading outside any transaction."""
         from xueji.store.repository import Repository
@@ -73,16 +79,20 @@ class Store:
     def transaction(self, commit: bool = True):
         """BEGIN IMMEDIATE: the write lock is taken before anything is read, so counters cannot race.
 
-        With ``commit=False`` (a dry run) everything is done and then rolled back.
+        With ``commit=False`` (a dry run) everything is done and then rolled back. Inside an open transaction
+        (an approval applying a request, a rehearsal) the use case joins it: one transaction for both.
         """
+        from xueji.store.repository import Repository
+
+        if self.conn.in_transaction:
+            yield Repository(self.conn)
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             if _is_busy(error):
                 raise DatabaseBusy() from None
             raise
-        from xueji.store.repository import Repository
-
         try:
             yield Repository(self.conn)
         except BaseException:

@@ -91,6 +91,67 @@ def m001_students_and_events(db) -> None:
         db.execute(statement)
 
 
+@migration
+def m002_requests_approvals_and_access_log(db) -> None:
+    """Two-level approval (§六) and the access log (§八)."""
+    db.execute("ALTER TABLE events ADD COLUMN submitted_by TEXT")
+    db.execute("ALTER TABLE events ADD COLUMN approved_by TEXT")
+    db.execute("ALTER TABLE events ADD COLUMN request_id INTEGER")
+    db["requests"].create(
+        {
+            "id": int,
+            "action": str,
+            "college": str,
+            "student_no": str,
+            "basis": str,
+            "payload": str,
+            "status": str,
+            "submitted_by": str,
+            "submitted_at": str,
+            "decided_by": str,
+            "decided_at": str,
+            "doc_no": str,
+            "decision_reason": str,
+            "result": str,
+        },
+        pk="id",
+        not_null={"action", "payload", "status", "submitted_by", "submitted_at"},
+    )
+    db["requests"].create_index(["status"])
+    db["access_log"].create(
+        {
+            "id": int,
+            "at": str,
+            "operator": str,
+            "command": str,
+            "filters": str,
+            "shown": int,
+            "revealed": int,
+            "purpose": str,
+            "requester": str,
+            "proof": str,
+        },
+        pk="id",
+        not_null={"at", "operator", "command", "shown", "revealed"},
+    )
+    db["access_log_students"].create(
+        {"access_id": int, "student_no": str},
+        foreign_keys=[("access_id", "access_log", "id")],
+        not_null={"access_id", "student_no"},
+    )
+    db["access_log_students"].create_index(["student_no"])
+    db["access_log_students"].create_index(["access_id"])
+    for statement in (
+        "CREATE TRIGGER access_log_never_changed BEFORE UPDATE ON access_log "
+        "BEGIN SELECT RAISE(ABORT, 'the access log is never changed'); END",
+        "CREATE TRIGGER access_log_never_deleted BEFORE DELETE ON access_log "
+        "BEGIN SELECT RAISE(ABORT, 'the access log is never deleted'); END",
+        "CREATE TRIGGER requests_never_deleted BEFORE DELETE ON requests "
+        "BEGIN SELECT RAISE(ABORT, 'requests are never deleted'); END",
+    ):
+        db.execute(statement)
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
-from xueji.domain.model import Event, Person, Placement, Student
+from xueji.domain.model import ChangeRequest, Event, Person, Placement, Student
 from xueji.domain.status import EventKind, Status
 
 _STUDENT_COLUMNS = (
@@ -28,6 +28,7 @@ class StudentFilter:
     major: str | None = None
     klass: str | None = None
     statuses: list[str] = field(default_factory=list)
+    scope: str | None = None  # college staff: their own college only
 
 
 def _student(row: tuple) -> Student:
@@ -175,6 +176,7 @@ class Repository:
             ("cur_college", f.college),
             ("cur_major", f.major),
             ("cur_class", f.klass),
+            ("cur_college", f.scope),
         ):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -203,13 +205,15 @@ class Repository:
         recorded = now()
         self.conn.executemany(
             "INSERT INTO events (student_id, kind, jyt_code, effective_date, recorded_at, operator, reason, doc_no, "
-            "status_before, status_after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "status_before, status_after, detail, submitted_by, approved_by, request_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     student.id, event.kind.value, event.kind.jyt_code, event.effective_date.isoformat(), recorded,
                     event.operator, event.reason, event.doc_no,
                     event.status_before.value if event.status_before else None, event.status_after.value,
                     json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else None,
+                    event.submitted_by, event.approved_by, event.request_id,
                 )
                 for student, event in pairs
             ),
@@ -217,8 +221,8 @@ class Repository:
 
     def events(self, student: Student) -> list[Event]:
         rows = self.conn.execute(
-            "SELECT id, kind, effective_date, recorded_at, operator, reason, doc_no, status_before, status_after, detail "
-            "FROM events WHERE student_id = ? ORDER BY id",
+            "SELECT id, kind, effective_date, recorded_at, operator, reason, doc_no, status_before, status_after, detail, "
+            "submitted_by, approved_by, request_id FROM events WHERE student_id = ? ORDER BY id",
             (student.id,),
         )
         return [
@@ -233,12 +237,86 @@ class Repository:
                 status_before=Status(r[7]) if r[7] else None,
                 status_after=Status(r[8]),
                 detail=json.loads(r[9]) if r[9] else {},
+                submitted_by=r[10],
+                approved_by=r[11],
+                request_id=r[12],
             )
             for r in rows
         ]
 
+    # --- requests and the access log --------------------------------------------------------
+    def last_event_id(self, student_no: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT max(e.id) FROM events e JOIN students s ON s.id = e.student_id WHERE s.student_no = ?", (student_no,)
+        ).fetchone()
+        return row[0]
+
+    def add_request(self, action: str, college: str | None, student_no: str | None, payload: dict, who: str) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO requests (action, college, student_no, payload, status, submitted_by, submitted_at) "
+            "VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+            (action, college, student_no, json.dumps(payload, ensure_ascii=False, default=str), who, now()),
+        )
+        return cursor.lastrowid
+
+    def decide_request(self, request_id: int, status: str, who: str, doc_no: str | None, reason: str | None,
+                       result: dict | None) -> None:
+        self.conn.execute(
+            "UPDATE requests SET status = ?, decided_by = ?, decided_at = ?, doc_no = ?, decision_reason = ?, "
+            "result = ? WHERE id = ? AND status = 'pending'",
+            (status, who, now(), doc_no, reason, json.dumps(result, ensure_ascii=False) if result else None, request_id),
+        )
+
+    _REQUEST_COLUMNS = ("id, action, college, student_no, status, submitted_by, submitted_at, decided_by, decided_at, "
+                        "doc_no, decision_reason, payload")
+
+    def get_request(self, request_id: int) -> ChangeRequest | None:
+        row = self.conn.execute(f"SELECT {self._REQUEST_COLUMNS} FROM requests WHERE id = ?", (request_id,)).fetchone()
+        return ChangeRequest(*row[:-1], json.loads(row[-1])) if row else None
+
+    def requests(self, status: str | None, college: str | None) -> list[ChangeRequest]:
+        where, params = [], []
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if college:
+            where.append("college = ?")
+            params.append(college)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        rows = self.conn.execute(f"SELECT {self._REQUEST_COLUMNS} FROM requests{clause} ORDER BY id", params)
+        return [ChangeRequest(*r[:-1], json.loads(r[-1])) for r in rows]
+
+    def log_access(self, entry: dict, student_nos: list[str]) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO access_log (at, operator, command, filters, shown, revealed, purpose, requester, proof) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (now(), entry["operator"], entry["command"], json.dumps(entry["filters"], ensure_ascii=False, default=str),
+             len(student_nos), int(entry["revealed"]), entry.get("purpose"), entry.get("requester"), entry.get("proof")),
+        )
+        self.conn.executemany("INSERT INTO access_log_students (access_id, student_no) VALUES (?, ?)",
+                              ((cursor.lastrowid, no) for no in dict.fromkeys(student_nos)))
+        return cursor.lastrowid
+
+    def access_log(self, operator: str | None, since: str | None, student_no: str | None) -> list[dict]:
+        where, params = [], []
+        if operator:
+            where.append("a.operator = ?")
+            params.append(operator)
+        if since:
+            where.append("a.at >= ?")
+            params.append(since)
+        if student_no:
+            where.append("a.id IN (SELECT access_id FROM access_log_students WHERE student_no = ?)")
+            params.append(student_no)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        rows = self.conn.execute(
+            "SELECT a.id, a.at, a.operator, a.command, a.filters, a.shown, a.revealed, a.purpose, a.requester, a.proof "
+            f"FROM access_log a{clause} ORDER BY a.id", params)
+        keys = ("id", "at", "operator", "command", "filters", "shown", "revealed", "purpose", "requester", "proof")
+        return [dict(zip(keys, r)) | {"filters": json.loads(r[4] or "{}"), "revealed": bool(r[6])} for r in rows]
+
     def count(self, table: str) -> int:
-        assert table in ("students", "events")
+        assert table in ("students", "events", "requests", "access_log")
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 

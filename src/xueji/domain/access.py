@@ -1,0 +1,155 @@
+"""Who may do what (seed §四, §八; DOMAIN.md §5): roles, scopes and the masking of personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from xueji.domain.errors import N_, InvalidData, Msgid, PermissionDenied
+
+
+class Role(StrEnum):
+    OFFICE = "office"
+    COLLEGE = "college"
+    INSPECTOR = "inspector"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return Msgid(_ROLE_LABELS[self])
+
+
+_ROLE_LABELS = {
+    Role.OFFICE: N_("academic affairs office"),
+    Role.COLLEGE: N_("college staff"),
+    Role.INSPECTOR: N_("inspector"),
+    Role.VIEWER: N_("viewer"),
+}
+
+
+class Action(StrEnum):
+    READ = "read"            # query, show, due, export
+    CHANGE = "change"        # enrollment and every status change
+    IMPORT = "import"        # bringing in legacy records
+    CODES = "codes"          # changing the code table
+    DECIDE = "decide"        # approving or rejecting requests
+    REQUESTS = "requests"    # listing requests
+    REVEAL = "reveal"        # seeing full ID numbers and birth dates
+    AUDIT = "audit"          # the access log (and, later, the audit trail)
+
+
+_ALLOWED = {
+    Role.OFFICE: set(Action),
+    Role.COLLEGE: {Action.READ, Action.CHANGE, Action.REQUESTS},
+    Role.INSPECTOR: {Action.READ, Action.AUDIT},
+    Role.VIEWER: {Action.READ},
+}
+
+_ACTION_LABELS = {
+    Action.READ: N_("read the registry"),
+    Action.CHANGE: N_("change registrations"),
+    Action.IMPORT: N_("import records"),
+    Action.CODES: N_("change the code table"),
+    Action.DECIDE: N_("approve or reject requests"),
+    Action.REQUESTS: N_("list requests"),
+    Action.REVEAL: N_("reveal personal data"),
+    Action.AUDIT: N_("read the access log"),
+}
+
+
+@dataclass(frozen=True)
+class Operator:
+    """The person behind a command: a name recorded on events, a role, and for college staff their college."""
+
+    name: str
+    role: Role = Role.OFFICE
+    college: str | None = None
+
+    @property
+    def scope(self) -> str | None:
+        """The only college whose students this operator sees (None: all)."""
+        return self.college if self.role == Role.COLLEGE else None
+
+    @property
+    def makes_requests(self) -> bool:
+        """College changes wait for the office (§六: college review, then office approval)."""
+        return self.role == Role.COLLEGE
+
+    def may(self, action: Action) -> bool:
+        return action in _ALLOWED[self.role]
+
+    def require(self, action: Action) -> None:
+        if not self.may(action):
+            raise PermissionDenied(
+                N_("{operator} ({role}) may not {action}."),
+                operator=self.name, role=self.role.label, action=Msgid(_ACTION_LABELS[action]),
+            )
+
+
+def mask_id(id_number: str) -> str:
+    """First 6 and last 4 characters: 110105********002X."""
+    if len(id_number) <= 10:
+        return id_number[:2] + "*" * max(0, len(id_number) - 2)
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+def check_purpose(reveal: bool, purpose: str | None, operator: Operator) -> str | None:
+    """--reveal needs office role and a stated purpose; the purpose goes to the access log."""
+    from xueji.domain import validate as v
+
+    if not reveal:
+        return v.label(purpose, "purpose", required=False) if purpose else None
+    operator.require(Action.REVEAL)
+    if not (purpose or "").strip():
+        raise InvalidData.one("purpose", "", N_("Revealing personal data needs --purpose: say why."))
+    return v.label(purpose, "purpose")
+
+
+def check_requester(requester: str | None, proof: str | None) -> tuple[str | None, str | None]:
+    """A student's or guardian's own request (§八.1): "NAME (本人)" or "NAME (監護人)" and the proof shown."""
+    from xueji.domain import validate as v
+
+    if requester is None and proof is None:
+        return None, None
+    who = v.label(requester, "requester", max_len=100)
+    normal = who.replace("（", "(").replace("）", ")")
+    if not any(normal.endswith(f"({kind})") for kind in ("本人", "監護人", "监护人")):
+        raise InvalidData.one("requester", requester,
+                              N_("Write the requester as \"NAME (本人)\" or \"NAME (監護人)\"."))
+    return who, v.label(proof, "proof", max_len=200)
+
+
+@dataclass(frozen=True)
+class OperatorEntry:
+    """A row of the configuration's [operators] table."""
+
+    role: Role
+    college: str | None = None
+    act_as: bool = False  # a shared or service account that may record in another operator's name
+
+
+def identify(table: dict[str, OperatorEntry] | None, account: str, requested: str | None) -> Operator:
+    """The operator of this process: the OS account, or the name it asks for if the table lets it act as others.
+
+    With no [operators] table the tool is single-user: whoever runs it is office staff.
+    """
+    wanted = (requested or "").strip() or None
+    if table is None:
+        return Operator(wanted or account, Role.OFFICE)
+    entry = table.get(account)
+    if entry is None:
+        raise PermissionDenied(
+            N_("The account {account} is not in the [operators] table."),
+            hint=N_("Ask the office to add it to the configuration."), account=account,
+        )
+    if wanted and wanted != account:
+        if not entry.act_as:
+            raise PermissionDenied(
+                N_("The account {account} may not record in another operator's name ({name})."),
+                account=account, name=wanted,
+            )
+        entry = table.get(wanted)
+        if entry is None:
+            raise PermissionDenied(N_("There is no operator {name} in the [operators] table."), name=wanted)
+        return Operator(wanted, entry.role, entry.college)
+    return Operator(account, entry.role, entry.college)

@@ -1,0 +1,169 @@
+"""Two-level approval (§六): a college's change is checked and stored as a request; the office approves or rejects it.
+
+``perform`` is how every change is made: office staff's changes apply at once (the office is their own approver);
+college staff's are rehearsed — every rule checked, then rolled back — and stored as a request. ``approve`` applies
+the request, checked again at that moment, inside one transaction with the decision.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import astuple, dataclass
+
+from xueji.domain import validate as v
+from xueji.domain.access import Action
+from xueji.domain.errors import N_, RuleViolation
+from xueji.domain.model import ChangeRequest as Request
+from xueji.files.roster import Roster, Row
+from xueji.services import Session, batch, registry
+
+ACTIONS = {
+    "enroll": registry.enroll,
+    "transfer_out": registry.transfer_out,
+    "suspend": registry.suspend,
+    "resume": registry.resume,
+    "withdraw": registry.withdraw,
+    "graduate": registry.graduate,
+    "graduate_cohort": registry.graduate_cohort,
+    "cancel": registry.cancel,
+    "enroll_roster": batch.enroll_roster,
+}
+STATUSES = ("pending", "approved", "rejected")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A college's change waiting for the office."""
+
+    request_id: int
+    action: str
+
+
+def _targets(action: str, args: tuple) -> list[str]:
+    if action in ("transfer_out", "suspend", "resume", "withdraw", "cancel"):
+        return [str(args[0]).strip()]
+    if action == "graduate":
+        return [str(n).strip() for n in args[0]]
+    return []
+
+
+def _encode(kwargs: dict) -> dict:
+    out = {}
+    for key, value in kwargs.items():
+        if key == "progress":
+            continue
+        if isinstance(value, Roster):
+            value = {"roster": str(value.path), "columns": value.columns, "rows": [[r.number, r.values] for r in value.rows]}
+        elif key == "person":
+            value = {"person": list(astuple(value))}
+        out[key] = value
+    return out
+
+
+def _decode(kwargs: dict) -> dict:
+    from pathlib import Path
+
+    from xueji.domain.model import PersonInput
+
+    out = dict(kwargs)
+    for key, value in kwargs.items():
+        if isinstance(value, dict) and "roster" in value:
+            out[key] = Roster(Path(value["roster"]), value["columns"], [Row(n, values) for n, values in value["rows"]])
+        elif isinstance(value, dict) and "person" in value:
+            out[key] = PersonInput(*value["person"])
+    return out
+
+
+def perform(session: Session, action: str, *args, **kwargs):
+    """Make a change: at once for the office; as a request for college staff. Returns the result or ``Submitted``."""
+    function = ACTIONS[action]
+    session.require(Action.CHANGE)
+    if not session.actor.makes_requests:
+        return function(session, *args, **kwargs)
+    with session.store.transaction(commit=False) as repo:  # the college's review: every rule, nothing kept
+        basis = {number: repo.last_event_id(number) for number in _targets(action, args)}
+        session.rehearsal = True
+        try:
+            function(session, *args, **kwargs)
+        finally:
+            session.rehearsal = False
+    payload = {"args": list(args), "kwargs": _encode(kwargs), "basis": basis}
+    with session.store.transaction() as repo:
+        request_id = repo.add_request(action, session.scope, next(iter(basis), None), payload, session.operator)
+    return Submitted(request_id, action)
+
+
+def approve(session: Session, request_id: str, doc_no: str | None = None):
+    """Apply a pending request as the office, re-checked now; stale requests are refused."""
+    session.require(Action.DECIDE)
+    number = _request_id(request_id)
+    doc = v.label(doc_no, "doc_no", required=False, max_len=100)
+    with session.store.transaction() as repo:
+        request = _pending(repo, number)
+        for student_no, last in request.payload["basis"].items():
+            current = repo.get(student_no)
+            if current is None or repo.last_event_id(student_no) != last:
+                raise RuleViolation(
+                    N_("Request {id} is stale: {student_no} has changed since it was submitted (now {status})."),
+                    hint=N_("Reject it with `xueji reject`, and let the college submit it again."),
+                    id=number, student_no=student_no, status=current.status.label if current else "?",
+                )
+        kwargs = _decode(request.payload["kwargs"])
+        if doc:
+            kwargs["doc_no"] = doc
+        session.approval = (request.submitted_by, number)
+        try:
+            result = ACTIONS[request.action](session, *request.payload["args"], **kwargs)
+        finally:
+            session.approval = None
+        repo.decide_request(number, "approved", session.operator, doc, None, _summary(result))
+    return result
+
+
+def reject(session: Session, request_id: str, reason: str | None) -> Request:
+    session.require(Action.DECIDE)
+    number = _request_id(request_id)
+    why = v.label(reason, "reason")
+    with session.store.transaction() as repo:
+        _pending(repo, number)
+        repo.decide_request(number, "rejected", session.operator, None, why, None)
+        return repo.get_request(number)
+
+
+def listing(session: Session, status: str | None = None, college: str | None = None) -> list[Request]:
+    session.require(Action.REQUESTS)
+    if status is not None and status not in STATUSES:
+        from xueji.domain.errors import InvalidData
+
+        raise InvalidData.one("status", status, N_("The request status must be pending, approved or rejected."))
+    code = v.two_digit_code(college, "college") if college is not None else None
+    if session.scope:
+        code = session.scope
+    return session.store.reader().requests(status, code)
+
+
+def _request_id(text: str) -> int:
+    value = str(text or "").strip().lstrip("#")
+    if not value.isdigit() or not value.isascii():
+        from xueji.domain.errors import InvalidData
+
+        raise InvalidData.one("request", text, N_("A request number is a whole number, like 12."))
+    return int(value)
+
+
+def _pending(repo, number: int) -> Request:
+    request = repo.get_request(number)
+    if request is None:
+        raise RuleViolation(N_("There is no request {id}."), id=number)
+    if request.status != "pending":
+        raise RuleViolation(N_("Request {id} was already {status} by {who}."), id=number,
+                            status=request.status, who=request.decided_by)
+    return request
+
+
+def _summary(result) -> dict:
+    students = result if isinstance(result, list) else getattr(result, "enrolled", None) or getattr(result, "closed", None)
+    if students is None and hasattr(result, "student_no"):
+        students = [result]
+    return {"students": [s.student_no for s in students or []]}
+
