@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import astuple, dataclass
+from pathlib import Path
 
 from xueji.domain import validate as v
 from xueji.domain.access import Action
 from xueji.domain.errors import N_, RuleViolation
 from xueji.domain.model import ChangeRequest as Request
+from xueji.domain.model import PersonInput
 from xueji.files.roster import Roster, Row
 from xueji.services import Session, batch, registry
 
@@ -47,31 +49,21 @@ def _targets(action: str, args: tuple) -> list[str]:
     return []
 
 
-def _encode(kwargs: dict) -> dict:
-    out = {}
-    for key, value in kwargs.items():
-        if key == "progress":
-            continue
-        if isinstance(value, Roster):
-            value = {"roster": str(value.path), "columns": value.columns, "rows": [[r.number, r.values] for r in value.rows]}
-        elif key == "person":
-            value = {"person": list(astuple(value))}
-        out[key] = value
-    return out
+def _encode_value(value):
+    """Arguments of a use case as JSON: a roster keeps its rows (the file may change before approval)."""
+    if isinstance(value, Roster):
+        return {"roster": str(value.path), "columns": value.columns, "rows": [[r.number, r.values] for r in value.rows]}
+    if isinstance(value, PersonInput):
+        return {"person": list(astuple(value))}
+    return value
 
 
-def _decode(kwargs: dict) -> dict:
-    from pathlib import Path
-
-    from xueji.domain.model import PersonInput
-
-    out = dict(kwargs)
-    for key, value in kwargs.items():
-        if isinstance(value, dict) and "roster" in value:
-            out[key] = Roster(Path(value["roster"]), value["columns"], [Row(n, values) for n, values in value["rows"]])
-        elif isinstance(value, dict) and "person" in value:
-            out[key] = PersonInput(*value["person"])
-    return out
+def _decode_value(value):
+    if isinstance(value, dict) and "roster" in value:
+        return Roster(Path(value["roster"]), value["columns"], [Row(n, values) for n, values in value["rows"]])
+    if isinstance(value, dict) and "person" in value:
+        return PersonInput(*value["person"])
+    return value
 
 
 def perform(session: Session, action: str, *args, **kwargs):
@@ -87,7 +79,9 @@ def perform(session: Session, action: str, *args, **kwargs):
             function(session, *args, **kwargs)
         finally:
             session.rehearsal = False
-    payload = {"args": list(args), "kwargs": _encode(kwargs), "basis": basis}
+    payload = {"args": [_encode_value(a) for a in args],
+               "kwargs": {k: _encode_value(v) for k, v in kwargs.items() if k not in ("progress", "session")},
+               "basis": basis}
     with session.store.transaction() as repo:
         request_id = repo.add_request(action, session.scope, next(iter(basis), None), payload, session.operator)
     return Submitted(request_id, action)
@@ -108,12 +102,13 @@ def approve(session: Session, request_id: str, doc_no: str | None = None):
                     hint=N_("Reject it with `xueji reject`, and let the college submit it again."),
                     id=number, student_no=student_no, status=current.status.label if current else "?",
                 )
-        kwargs = _decode(request.payload["kwargs"])
+        kwargs = {k: _decode_value(v) for k, v in request.payload["kwargs"].items()}
+        args = [_decode_value(a) for a in request.payload["args"]]
         if doc:
             kwargs["doc_no"] = doc
         session.approval = (request.submitted_by, number)
         try:
-            result = ACTIONS[request.action](session, *request.payload["args"], **kwargs)
+            result = ACTIONS[request.action](session, *args, **kwargs)
         finally:
             session.approval = None
         repo.decide_request(number, "approved", session.operator, doc, None, _summary(result))
