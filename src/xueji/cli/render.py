@@ -14,7 +14,7 @@ import sys
 from xueji.domain.access import mask_id
 from xueji.domain.codetable import CodeTable
 from xueji.domain.errors import InvalidData, Msgid, XuejiError
-from xueji.domain.model import Event, Student
+from xueji.domain.model import REQUEST_STATES, Event, Student
 from xueji.domain.status import EventKind, Status
 from xueji.domain.validate import FIELD_LABELS, GENDERS, ID_TYPES
 from xueji.i18n import N_, _
@@ -558,8 +558,6 @@ def requests_table(items, fmt: str) -> None:
             for r in records]
     _console().print(_table(_("Requests"), headers, rows))
 
-
-REQUEST_STATES = {"pending": N_("pending"), "approved": N_("approved"), "rejected": N_("rejected")}
 
 
 def access_log_table(entries: list[dict], fmt: str) -> None:

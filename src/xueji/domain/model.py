@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from xueji.domain import validate as v
+from xueji.domain.errors import N_, Msgid
 from xueji.domain.status import EventKind, Status
 
 
@@ -61,6 +62,9 @@ class Event:
     @property
     def jyt_code(self) -> str | None:
         return self.kind.jyt_code
+
+
+REQUEST_STATES = {"pending": Msgid(N_("pending")), "approved": Msgid(N_("approved")), "rejected": Msgid(N_("rejected"))}
 
 
 @dataclass(frozen=True)

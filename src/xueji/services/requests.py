@@ -15,7 +15,7 @@ from xueji.domain import validate as v
 from xueji.domain.access import Action
 from xueji.domain.errors import N_, RuleViolation
 from xueji.domain.model import ChangeRequest as Request
-from xueji.domain.model import PersonInput
+from xueji.domain.model import REQUEST_STATES, PersonInput
 from xueji.files.roster import Roster, Row
 from xueji.services import Session, batch, registry
 
@@ -152,7 +152,7 @@ def _pending(repo, number: int) -> Request:
         raise RuleViolation(N_("There is no request {id}."), id=number)
     if request.status != "pending":
         raise RuleViolation(N_("Request {id} was already {status} by {who}."), id=number,
-                            status=request.status, who=request.decided_by)
+                            status=REQUEST_STATES[request.status], who=request.decided_by)
     return request
 
 
