@@ -335,3 +335,27 @@ def test_in_a_shared_group_setup_the_files_beside_the_database_keep_its_mode(xj,
             assert stat.S_IMODE(os.stat(path).st_mode) == 0o660, suffix
     finally:
         keeper.close()
+
+
+@pytest.mark.parametrize("who, code", [("li", 6), ("insp", 6), ("view", 6)])
+def test_only_the_office_imports_records(xj, school, db, who, code):
+    from tests.rosters import people, write_csv
+
+    rows = [{"student_no": f"2020010101{i + 1:02d}", **r, "year": "2020"} for i, r in enumerate(people(2, start=60))]
+    path = write_csv(school / "old.csv", rows)
+    before = db.snapshot()
+    assert as_(xj, who, "import", "--file", str(path)).exit_code == code
+    assert db.snapshot() == before
+    assert as_(xj, "wang", "import", "--file", str(path)).exit_code == 0
+
+
+@pytest.mark.parametrize("who", ["insp", "view"])
+def test_inspectors_and_viewers_do_not_list_requests(xj, school, who):
+    assert as_(xj, who, "requests").exit_code == 6
+
+
+def test_due_shows_college_staff_their_own_college_only(xj, school, db):
+    as_(xj, "wang", "suspend", A, "--reason", "因病", "--until", "2024-08-31", "--date", "2023-12-01")
+    as_(xj, "wang", "suspend", C, "--reason", "因病", "--until", "2024-08-31", "--date", "2023-12-01")
+    assert [r["student_no"] for r in json.loads(as_(xj, "li", "due", "-f", "json").stdout)] == [A]
+    assert len(json.loads(as_(xj, "wang", "due", "-f", "json").stdout)) == 2
