@@ -64,7 +64,10 @@ app = typer.Typer(
 codes_app = typer.Typer(cls=XuejiGroup, invoke_without_command=True, pretty_exceptions_enable=False)
 transfer_app = typer.Typer(cls=XuejiGroup, help="Transfers between schools (轉學).", no_args_is_help=True,
                            pretty_exceptions_enable=False)
+audit_app = typer.Typer(cls=XuejiGroup, no_args_is_help=True, pretty_exceptions_enable=False,
+                        help="The audit chain (審計鏈): verify it, read its head, list events.")
 app.add_typer(codes_app, name="codes")
+app.add_typer(audit_app, name="audit")
 app.add_typer(transfer_app, name="transfer")
 
 
@@ -657,6 +660,151 @@ def access_log(
     from xueji.services import access
 
     render.access_log_table(access.entries(_state(ctx).session(needs_codes=False), operator, since, student), fmt)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    ctx: typer.Context,
+    head: Annotated[Optional[str], typer.Option("--head", help="A head hash written down earlier: prove nothing before it changed.")] = None,
+    fmt: Format = "table",
+) -> None:
+    """Recompute the audit chain and each record's link to its events; exit 7 naming the first bad event.
+
+    Example: xueji audit verify --head 3f5a…(64 hex characters)
+    """
+    from xueji.cli import render
+    from xueji.services import audit
+
+    result = audit.verify(_state(ctx).session(needs_codes=False), head)
+    render.verification(result, fmt)
+    if result.breaks:
+        ctx.exit(7)
+
+
+@audit_app.command("head")
+def audit_head(ctx: typer.Context, fmt: Format = "table") -> None:
+    """Print the number of events and the last hash — the figure inspectors write down at each inspection.
+
+    Example: xueji audit head -f json
+    """
+    from xueji.cli import render
+    from xueji.services import audit
+
+    count, last = audit.head(_state(ctx).session(needs_codes=False))
+    render.head(count, last, fmt)
+
+
+@audit_app.command("log")
+def audit_log(
+    ctx: typer.Context,
+    student: Annotated[Optional[str], typer.Option("--student", help="Only this student's events.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Recorded on or after this day, YYYY-MM-DD.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only this kind: enroll, suspend, amend, …")] = None,
+    fmt: Format = "table",
+) -> None:
+    """List the events of the audit trail (異動記錄), oldest first; personal data in corrections is masked.
+
+    Example: xueji audit log --kind withdraw --since 2025-09-01
+    """
+    from xueji.cli import render
+    from xueji.services import audit
+
+    render.audit_log(audit.log(_state(ctx).session(needs_codes=False), student, since, kind), fmt)
+
+
+@app.command()
+def check(ctx: typer.Context, fmt: Format = "table") -> None:
+    """Check the registry's invariants (一致性檢查); exit 7 with the list of violations, 0 when clean.
+
+    Example: xueji check
+    """
+    from xueji.cli import render
+    from xueji.services import audit
+
+    report = audit.check(_state(ctx).session(needs_codes=False))
+    render.check_report(report, fmt)
+    if report.violations:
+        ctx.exit(7)
+
+
+@app.command()
+def amend(
+    ctx: typer.Context, number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="Why the data is corrected.", show_default=False)],
+    name: Annotated[Optional[str], typer.Option("--name", help="Corrected name (needs --doc-no).")] = None,
+    gender: Annotated[Optional[str], typer.Option("--gender", help="Corrected gender.")] = None,
+    birth_date: Annotated[Optional[str], typer.Option("--birth-date", help="Corrected birth date (needs --doc-no).")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="Corrected ID number.")] = None,
+    id_type: Annotated[Optional[str], typer.Option("--id-type", help="Corrected ID document type.")] = None,
+    exam_no: Annotated[Optional[str], typer.Option("--exam-no", help="Corrected exam number.")] = None,
+    doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Correct a student's personal data (信息更正); the event keeps before and after, the number never changes.
+
+    Example: xueji amend 202301010105 --name 張三豐 --reason 公安機關更名 --doc-no 更名證明〔2025〕8號
+    """
+    from xueji.cli import render
+
+    student = _perform(ctx, "amend", number, name=name, gender=gender, birth_date=birth_date, id_number=id_number,
+                       id_type=id_type, exam_no=exam_no, reason=reason, doc_no=doc_no)
+    if render.submitted(student, fmt):
+        return
+    render.changed([student], fmt, N_("{student_no} corrected."), student_no=student.student_no)
+
+
+@app.command()
+def reinstate(
+    ctx: typer.Context, number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="Why the registration is restored.", show_default=False)],
+    doc_no: Annotated[str, typer.Option("--doc-no", help="Approval document number (批准文號).", show_default=False)],
+    fmt: Format = "table",
+) -> None:
+    """Restore a registration closed by mistake, or a missing student who returned (恢復學籍, JY/T 17).
+
+    Example: xueji reinstate 202301010105 --reason 誤辦退學 --doc-no 教務〔2025〕40號
+    """
+    from xueji.cli import render
+
+    student = _perform(ctx, "reinstate", number, reason=reason, doc_no=doc_no)
+    if render.submitted(student, fmt):
+        return
+    render.changed([student], fmt, N_("{student_no} reinstated: {status}."), student_no=student.student_no,
+                   status=student.status.label)
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    destination: Annotated[Path, typer.Argument(metavar="DEST", help="The new backup file.", show_default=False)],
+    fmt: Format = "table",
+) -> None:
+    """Copy the database consistently while others work, then verify the copy (備份).
+
+    Example: xueji backup /backups/xueji-2025-09-01.db
+    """
+    from xueji.cli import render
+    from xueji.services import backup as service
+
+    render.copy_report(service.backup(_state(ctx).session(needs_codes=False), destination), fmt,
+                       N_("Backed up to {path}: {events} events, head {head}."))
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(metavar="SRC", help="A backup made by `xueji backup`.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Really replace the current database.")] = False,
+    fmt: Format = "table",
+) -> None:
+    """Replace the database with a verified backup, keeping a copy of the current one (還原).
+
+    Example: xueji restore /backups/xueji-2025-09-01.db --force
+    """
+    from xueji.cli import render
+    from xueji.services import backup as service
+
+    render.copy_report(service.restore(_state(ctx).session(needs_codes=False), source, force), fmt,
+                       N_("Restored from the backup: {events} events, head {head}. The previous database is kept as {kept}."))
 
 
 @app.command()

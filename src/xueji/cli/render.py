@@ -142,7 +142,7 @@ def event_record(event: Event) -> dict:
         "doc_no": event.doc_no,
         "status_before": event.status_before.value if event.status_before else None,
         "status_after": event.status_after.value,
-        "detail": event.detail,
+        "detail": _masked_detail(event.detail),
     }
 
 
@@ -247,7 +247,7 @@ def student_view(student: Student, events: list[Event], fmt: str, codes: CodeTab
         [
             e.effective_date.isoformat(), _(EventKind(e.kind).label), e.jyt_code or "",
             f"{status_label(e.status_before) or '—'} → {status_label(e.status_after)}",
-            e.reason or "", e.doc_no or "", _detail_text(e.detail), e.operator, e.recorded_at,
+            e.reason or "", e.doc_no or "", _detail_text(_masked_detail(e.detail)), e.operator, e.recorded_at,
         ]
         for e in events
     ]
@@ -262,13 +262,18 @@ _DETAIL_LABELS = {
     "to_school": N_("to {value}"),
     "placement_before": N_("placement before {value}"),
     "placement_after": N_("placement after {value}"),
+    "before": N_("before: {value}"),
+    "after": N_("after: {value}"),
 }
 
 
 def _detail_text(detail: dict) -> str:
-    return "; ".join(
-        _(_DETAIL_LABELS[k]).format(value=v) if k in _DETAIL_LABELS else f"{k}={v}" for k, v in detail.items()
-    )
+    parts = []
+    for key, value in detail.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items())
+        parts.append(_(_DETAIL_LABELS[key]).format(value=value) if key in _DETAIL_LABELS else f"{key}: {value}")
+    return "; ".join(parts)
 
 
 def codes_table(rows: list[dict], fmt: str) -> None:
@@ -573,3 +578,91 @@ def access_log_table(entries: list[dict], fmt: str) -> None:
     rows = [[e["at"], e["operator"], e["command"], json.dumps(e["filters"], ensure_ascii=False), e["shown"],
              _("yes") if e["revealed"] else _("no"), e["purpose"] or "", e["requester"] or ""] for e in entries]
     _console().print(_table(_("Access log"), headers, rows))
+
+
+# --- supervision -----------------------------------------------------------------------------
+
+def verification(result, fmt: str) -> None:
+    breaks = [{"event_id": b.event_id, "student_no": b.student_no, "message": message_text(b.message, b.params)}
+              for b in result.breaks]
+    if fmt == "json":
+        print(json.dumps({"ok": not breaks, "events": result.events, "head": result.head, "breaks": breaks},
+                         ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        _emit_data(breaks, ("event_id", "student_no", "message"), fmt)
+    elif not breaks:
+        say(N_("The audit chain is intact: {events} events, head {head}."), events=result.events, head=result.head)
+    if breaks:
+        for item in breaks[:SHOWN_PROBLEMS]:
+            print(item["message"], file=sys.stderr)
+        print(_("Error: {message}").format(message=_("The audit chain is broken; the first problem is at event {id}.")
+                                           .format(id=breaks[0]["event_id"] or "—")), file=sys.stderr)
+
+
+def head(count: int, digest: str, fmt: str) -> None:
+    if fmt == "table":
+        say(N_("Events: {events}. Head: {head}"), events=count, head=digest)
+    else:
+        _emit_data([{"events": count, "head": digest}], ("events", "head"), fmt, many=False)
+
+
+def _masked_detail(detail: dict) -> dict:
+    """Personal data inside an event (a correction's before and after) is masked like everywhere else."""
+    if disclosure.reveal:
+        return detail
+    out = {}
+    for key, value in detail.items():
+        if isinstance(value, dict):
+            value = _masked_detail(value)
+        elif key == "id_number" and isinstance(value, str):
+            value = mask_id(value)
+        elif key == "birth_date" and isinstance(value, str):
+            value = value[:4]
+        out[key] = value
+    return out
+
+
+def audit_log(events: list[dict], fmt: str) -> None:
+    records = [e | {"detail": _masked_detail(json.loads(e["detail"])) if e["detail"] else {}} for e in events]
+    if fmt != "table":
+        _emit_data(records, ("id", "student_no", "kind", "jyt_code", "effective_date", "recorded_at", "operator",
+                             "submitted_by", "approved_by", "request_id", "reason", "doc_no", "status_before",
+                             "status_after", "detail", "prev_hash", "hash"), fmt)
+        return
+    if not records:
+        say(N_("No events match."))
+        return
+    headers = [_("Event"), _("Recorded at"), _("Student number"), _("Change"), _("JY/T code"), _("Status"),
+               _("Operator"), _("Document no."), _("Details"), _("Hash")]
+    rows = [[e["id"], e["recorded_at"], e["student_no"], _(EventKind(e["kind"]).label), e["jyt_code"] or "",
+             f"{status_label(e['status_before']) or '—'} → {status_label(e['status_after'])}", e["operator"],
+             e["doc_no"] or "", _detail_text(e["detail"]), e["hash"][:12]] for e in records]
+    _console().print(_table(_("Audit trail"), headers, rows))
+
+
+def check_report(report, fmt: str) -> None:
+    violations = [{"level": "violation", "message": message_text(m, p)} for m, p in report.violations]
+    warnings = [{"level": "warning", "message": message_text(m, p)} for m, p in report.warnings]
+    if fmt == "json":
+        print(json.dumps({"ok": not violations, "students": report.students, "violations": violations,
+                          "warnings": warnings}, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        _emit_data(violations + warnings, ("level", "message"), fmt)
+    else:
+        for item in warnings:
+            note(N_("Warning: {message}"), message=item["message"])
+        if not violations:
+            say(N_("All checks passed for {students} students."), students=report.students)
+    for item in violations[:SHOWN_PROBLEMS] if fmt == "table" else []:
+        print(item["message"], file=sys.stderr)
+    if violations:
+        print(_("Error: {message}").format(message=_("Integrity problems found: {count}.").format(count=len(violations))),
+              file=sys.stderr)
+
+
+def copy_report(copy, fmt: str, message: str) -> None:
+    if fmt == "table":
+        say(message, path=str(copy.path), events=copy.events, head=copy.head, kept=str(copy.kept or ""))
+    else:
+        _emit_data([{"path": str(copy.path), "events": copy.events, "head": copy.head,
+                     "kept": str(copy.kept) if copy.kept else None}], ("path", "events", "head", "kept"), fmt, many=False)

@@ -35,7 +35,8 @@ class Action(StrEnum):
     DECIDE = "decide"        # approving or rejecting requests
     REQUESTS = "requests"    # listing requests
     REVEAL = "reveal"        # seeing full ID numbers and birth dates
-    AUDIT = "audit"          # the access log (and, later, the audit trail)
+    AUDIT = "audit"          # the access log, the audit trail and the integrity checks
+    BACKUP = "backup"        # backups and restores
 
 
 _ALLOWED = {
@@ -53,7 +54,8 @@ _ACTION_LABELS = {
     Action.DECIDE: N_("approve or reject requests"),
     Action.REQUESTS: N_("list requests"),
     Action.REVEAL: N_("reveal personal data"),
-    Action.AUDIT: N_("read the access log"),
+    Action.AUDIT: N_("read the access log and the audit trail"),
+    Action.BACKUP: N_("back up or restore the database"),
 }
 
 

@@ -75,6 +75,8 @@ class EventKind(StrEnum):
     DEATH = "death"
     MISSING = "missing"
     IMPORT = "import"
+    AMEND = "amend"
+    REINSTATE = "reinstate"
 
     @property
     def jyt_code(self) -> str | None:
@@ -99,6 +101,8 @@ _KIND_JYT = {
     EventKind.DEATH: "51",
     EventKind.MISSING: "99",
     EventKind.IMPORT: None,
+    EventKind.AMEND: None,
+    EventKind.REINSTATE: "17",
 }
 
 _KIND_LABEL = {
@@ -114,6 +118,8 @@ _KIND_LABEL = {
     EventKind.DEATH: N_("Death"),
     EventKind.MISSING: N_("Reported missing"),
     EventKind.IMPORT: N_("Imported record"),
+    EventKind.AMEND: N_("Correction"),
+    EventKind.REINSTATE: N_("Reinstatement"),
 }
 
 # kind -> (statuses it may start from, status it leads to)
@@ -152,6 +158,20 @@ def transition(current: Status, kind: EventKind, student_no: str = "") -> Status
             status=current.label,
         )
     return target
+
+
+REINSTATABLE = frozenset({Status.WITHDRAWN, Status.DECEASED, Status.MISSING})
+
+
+def reinstatement(current: Status, before: Status | None, student_no: str = "") -> Status:
+    """恢復學籍 (JY/T 17): a mistaken withdrawal or cancellation, or a missing student who returned, goes back to the
+    status before it."""
+    if current not in REINSTATABLE or before is None or not before.is_live:
+        raise IllegalTransition(
+            N_("Cannot record {action} for {student_no}: the student's status is {status}."),
+            action=EventKind.REINSTATE.label, student_no=student_no, status=current.label,
+        )
+    return before
 
 
 def allowed_kinds(current: Status) -> list[EventKind]:

@@ -8,10 +8,10 @@ from datetime import date
 from xueji.domain import model
 from xueji.domain import validate as v
 from xueji.domain.access import Action
-from xueji.domain.errors import N_, DuplicateRegistration, InvalidData, PermissionDenied
+from xueji.domain.errors import N_, DuplicateRegistration, InvalidData, PermissionDenied, RuleViolation
 from xueji.domain.model import Event, Person, PersonInput, Placement, Student
 from xueji.domain.number import class_prefix, next_seat, parse_number
-from xueji.domain.status import CAUSES, OUTCOMES, EventKind, Status, transition
+from xueji.domain.status import CAUSES, OUTCOMES, EventKind, Status, reinstatement, transition
 from xueji.domain.suspension import check_new_suspension
 from xueji.services import Session
 from xueji.store.repository import Repository, StudentFilter
@@ -300,3 +300,79 @@ def overdue(session: Session, on: str | None = None) -> list[tuple[Student, int]
     students, _ = session.store.reader().query(StudentFilter(statuses=[Status.SUSPENDED.value], scope=session.scope), 0)
     late = [(s, (day - s.suspended_until).days) for s in students if s.suspended_until and s.suspended_until < day]
     return sorted(late, key=lambda item: (-item[1], item[0].student_no))
+
+
+AMENDABLE = ("name", "gender", "birth_date", "id_type", "id_number", "exam_no")
+
+
+def amend(session: Session, student_no: str, *, name: str | None = None, gender: str | None = None,
+          birth_date: str | None = None, id_number: str | None = None, id_type: str | None = None,
+          exam_no: str | None = None, reason: str | None = None, doc_no: str | None = None) -> Student:
+    """Correct personal data; the event keeps the before and after. The number never changes.
+
+    Name and birth-date changes need legal proof: a document number (教育部令第41號)."""
+    check = v.Collector()
+    number = check(lambda: str(parse_number(student_no)))
+    why = check(lambda: v.label(reason, "reason"))
+    doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
+    given = {"name": name, "gender": gender, "birth_date": birth_date, "id_type": id_type, "id_number": id_number,
+             "exam_no": exam_no}
+    if all(value is None for value in given.values()):
+        check.fail(InvalidData.one("name", "", N_("Give at least one field to correct.")))
+    check.done()
+    with session.store.transaction() as repo:
+        student = _get(session, repo, number)
+        session.require_change()
+        old = student.person
+        raw = PersonInput(*(given[f] if given[f] is not None else _stored(old, f) for f in (
+            "name", "gender", "birth_date", "id_number", "id_type", "exam_no")))
+        person = model.person(raw, date(student.entry.year, 9, 1))
+        before = {f: _stored(old, f) for f in AMENDABLE if _stored(old, f) != _stored(person, f)}
+        if not before:
+            raise RuleViolation(N_("Nothing to correct: {student_no} already has these values."), student_no=number)
+        if ({"name", "birth_date"} & before.keys()) and not doc:
+            raise InvalidData.one("doc_no", "", N_("A change of name or birth date needs the document number of its "
+                                                   "legal proof (--doc-no)."))
+        if {"id_number", "id_type"} & before.keys() and student.status.is_live:
+            other = repo.live_registration(person.id_type, person.id_number)
+            if other and other != number:
+                raise DuplicateRegistration(N_("This person already holds a live registration: {student_no}."),
+                                            student_no=other)
+        updated = replace(student, person=person)
+        repo.update(updated)
+        repo.add_event(updated, session.event(
+            EventKind.AMEND, session.today, student.status, student.status, why, doc,
+            {"before": before, "after": {f: _stored(person, f) for f in before}}))
+    return updated
+
+
+def _stored(person: Person, field: str):
+    value = getattr(person, field)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def reinstate(session: Session, student_no: str, *, reason: str | None = None, doc_no: str | None = None) -> Student:
+    """恢復學籍 (JY/T 17): back to the status before a mistaken withdrawal or cancellation; the same number."""
+    check = v.Collector()
+    number = check(lambda: str(parse_number(student_no)))
+    why = check(lambda: v.label(reason, "reason"))
+    doc = check(lambda: v.label(doc_no, "doc_no", max_len=100))
+    check.done()
+    with session.store.transaction() as repo:
+        student = _get(session, repo, number)
+        session.require_change()
+        events = repo.events(student)
+        closing = next((e for e in reversed(events) if e.status_after == student.status and e.status_before), None)
+        restored = reinstatement(student.status, closing.status_before if closing else None, number)
+        other = repo.live_registration(student.person.id_type, student.person.id_number)
+        if other:
+            raise DuplicateRegistration(N_("This person already holds a live registration: {student_no}."),
+                                        student_no=other)
+        until = None
+        if restored == Status.SUSPENDED:
+            suspension = next(e for e in reversed(events) if e.kind == EventKind.SUSPEND)
+            until = date.fromisoformat(suspension.detail["until"])
+        updated = replace(student, status=restored, status_since=session.today, suspended_until=until)
+        repo.update(updated)
+        repo.add_event(updated, session.event(EventKind.REINSTATE, session.today, student.status, restored, why, doc))
+    return updated

@@ -29,6 +29,8 @@ ACTIONS = {
     "graduate_cohort": registry.graduate_cohort,
     "cancel": registry.cancel,
     "enroll_roster": batch.enroll_roster,
+    "amend": registry.amend,
+    "reinstate": registry.reinstate,
 }
 STATUSES = ("pending", "approved", "rejected")
 
@@ -42,7 +44,7 @@ class Submitted:
 
 
 def _targets(action: str, args: tuple) -> list[str]:
-    if action in ("transfer_out", "suspend", "resume", "withdraw", "cancel"):
+    if action in ("transfer_out", "suspend", "resume", "withdraw", "cancel", "amend", "reinstate"):
         return [str(args[0]).strip()]
     if action == "graduate":
         return [str(n).strip() for n in args[0]]

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
+from xueji.domain import audit
 from xueji.domain.model import ChangeRequest, Event, Person, Placement, Student
 from xueji.domain.status import EventKind, Status
 
@@ -59,6 +60,11 @@ def _insert_row(s: Student, origin: str, created: str) -> tuple:
         e.college, e.major, e.klass, s.seat, c.year, c.college, c.major, c.klass, s.status.value,
         s.status_since.isoformat(), s.suspended_until.isoformat() if s.suspended_until else None, origin, created,
     )
+
+
+def record_values(s: Student) -> dict:
+    """A student's stored fields, as the audit chain hashes them."""
+    return dict(zip(_INSERT_COLUMNS[1:20], _insert_row(s, "", "")[1:20]))
 
 
 def _student_values(student: Student) -> dict:
@@ -202,22 +208,72 @@ class Repository:
         self.add_events([(student, event)])
 
     def add_events(self, pairs: list[tuple[Student, Event]]) -> None:
+        """Append events to the audit chain (the caller holds the write lock): each event is hashed with the
+        student's record after it and the hash of the event before it."""
         recorded = now()
+        last = self.conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        first_id, prev = ((last[0] or 0) + 1, last[1] or audit.GENESIS) if last else (1, audit.GENESIS)
+        rows = []
+        for offset, (student, event) in enumerate(pairs):
+            values = {
+                "id": first_id + offset,
+                "student_no": student.student_no,
+                "kind": event.kind.value,
+                "jyt_code": event.kind.jyt_code,
+                "effective_date": event.effective_date.isoformat(),
+                "recorded_at": recorded,
+                "operator": event.operator,
+                "reason": event.reason,
+                "doc_no": event.doc_no,
+                "status_before": event.status_before.value if event.status_before else None,
+                "status_after": event.status_after.value,
+                "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else None,
+                "submitted_by": event.submitted_by,
+                "approved_by": event.approved_by,
+                "request_id": event.request_id,
+                "record_hash": audit.record_hash(record_values(student)),
+            }
+            digest = audit.event_hash(values, prev)
+            rows.append((values["id"], student.id, *(values[k] for k in audit.EVENT_FIELDS[2:]), prev, digest))
+            prev = digest
         self.conn.executemany(
-            "INSERT INTO events (student_id, kind, jyt_code, effective_date, recorded_at, operator, reason, doc_no, "
-            "status_before, status_after, detail, submitted_by, approved_by, request_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    student.id, event.kind.value, event.kind.jyt_code, event.effective_date.isoformat(), recorded,
-                    event.operator, event.reason, event.doc_no,
-                    event.status_before.value if event.status_before else None, event.status_after.value,
-                    json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else None,
-                    event.submitted_by, event.approved_by, event.request_id,
-                )
-                for student, event in pairs
-            ),
+            "INSERT INTO events (id, student_id, kind, jyt_code, effective_date, recorded_at, operator, reason, doc_no, "
+            "status_before, status_after, detail, submitted_by, approved_by, request_id, record_hash, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
+
+    # --- the audit chain ---------------------------------------------------------------------
+    def chain_events(self, student_no: str | None = None, since: str | None = None, kind: str | None = None):
+        """Events as stored, in chain order, with the student's number (for verification and the audit log)."""
+        where, params = [], []
+        if student_no:
+            where.append("s.student_no = ?")
+            params.append(student_no)
+        if since:
+            where.append("e.recorded_at >= ?")
+            params.append(since)
+        if kind:
+            where.append("e.kind = ?")
+            params.append(kind)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        cursor = self.conn.execute(
+            "SELECT e.id, s.student_no, e.kind, e.jyt_code, e.effective_date, e.recorded_at, e.operator, e.reason, "
+            "e.doc_no, e.status_before, e.status_after, e.detail, e.submitted_by, e.approved_by, e.request_id, "
+            "e.record_hash, e.prev_hash, e.hash FROM events e LEFT JOIN students s ON s.id = e.student_id"
+            f"{clause} ORDER BY e.id", params)
+        keys = audit.EVENT_FIELDS + ("prev_hash", "hash")
+        for row in cursor:
+            yield dict(zip(keys, row))
+
+    def records(self) -> dict[str, dict]:
+        cursor = self.conn.execute(f"SELECT {', '.join(audit.RECORD_FIELDS)} FROM students")
+        return {row[0]: dict(zip(audit.RECORD_FIELDS, row)) for row in cursor}
+
+    def head(self) -> tuple[int, str]:
+        count = self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        row = self.conn.execute("SELECT hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        return count, (row[0] if row and row[0] else audit.GENESIS)
 
     def events(self, student: Student) -> list[Event]:
         rows = self.conn.execute(

@@ -1,0 +1,104 @@
+"""Backups with SQLite's online backup API — consistent while others write — verified before they are trusted."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from xueji.domain import audit
+from xueji.domain.access import Action
+from xueji.domain.errors import N_, IntegrityFailure, InvalidData, RuleViolation
+from xueji.services import Session
+from xueji.store.repository import Repository
+
+
+@dataclass(frozen=True)
+class Copy:
+    path: Path
+    events: int
+    head: str
+    kept: Path | None = None
+
+
+def verify_file(path: Path) -> tuple[int, str]:
+    """SQLite's integrity check and the audit chain of a database file; IntegrityFailure (exit 7) if either fails."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        if rows != [("ok",)]:
+            raise IntegrityFailure(N_("{path} fails SQLite's integrity check: {detail}"), path=str(path),
+                                   detail="; ".join(r[0] for r in rows[:3]))
+        repo = Repository(conn)
+        count, head, breaks = audit.verify(repo.chain_events(), repo.records())
+    except sqlite3.DatabaseError as error:
+        raise IntegrityFailure(N_("{path} is not a readable xueji database: {detail}"), path=str(path),
+                               detail=str(error)) from None
+    finally:
+        conn.close()
+    if breaks:
+        raise IntegrityFailure(N_("The audit chain of {path} is broken: {count} problem(s), the first at event {id}."),
+                               path=str(path), count=len(breaks), id=breaks[0].event_id or "—")
+    return count, head
+
+
+def _create_like(target: Path, model: Path) -> None:
+    """A new file with the database's mode and group, so a shared (group) setup keeps working."""
+    info = os.stat(model)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, info.st_mode & 0o660)
+    os.close(fd)
+    try:
+        os.chown(target, -1, info.st_gid)
+    except PermissionError:
+        pass
+
+
+def _copy(source: sqlite3.Connection, target: Path) -> None:
+    conn = sqlite3.connect(target)
+    try:
+        source.backup(conn)
+    finally:
+        conn.close()
+
+
+def backup(session: Session, destination: str | Path) -> Copy:
+    session.require(Action.BACKUP)
+    target = Path(destination).expanduser().absolute()
+    if target.exists():
+        raise RuleViolation(N_("{path} already exists; a backup never overwrites a file."),
+                            hint=N_("Give a new name, e.g. with the date in it."), path=str(target))
+    if not target.parent.is_dir():
+        raise InvalidData.one("file", str(target), N_("The folder {path} does not exist."), path=str(target.parent))
+    _create_like(target, session.store.path)
+    try:
+        _copy(session.store.conn, target)
+    except sqlite3.Error:
+        target.unlink(missing_ok=True)
+        raise
+    events, head = verify_file(target)
+    return Copy(target, events, head)
+
+
+def restore(session: Session, source: str | Path, force: bool = False) -> Copy:
+    """Replace the database with a verified backup, keeping a copy of the current one first."""
+    session.require(Action.BACKUP)
+    origin = Path(source).expanduser().absolute()
+    if not origin.is_file():
+        raise InvalidData.one("file", str(origin), N_("There is no file {path}."), path=str(origin))
+    events, head = verify_file(origin)
+    if not force:
+        raise RuleViolation(N_("Restoring replaces the whole database with {path} ({events} events, head {head})."),
+                            hint=N_("Add --force to do it; the current database is kept as a copy first."),
+                            path=str(origin), events=events, head=head[:16])
+    kept = session.store.path.with_name(
+        f"{session.store.path.name}.before-restore-{datetime.now():%Y%m%dT%H%M%S}")
+    _create_like(kept, session.store.path)
+    _copy(session.store.conn, kept)
+    source_conn = sqlite3.connect(f"file:{origin}?mode=ro", uri=True)
+    try:
+        source_conn.backup(session.store.conn)
+    finally:
+        source_conn.close()
+    return Copy(session.store.path, events, head, kept)
