@@ -34,7 +34,7 @@ EVENT_KEYS = (
 
 # --- messages ----------------------------------------------------------------------------
 
-def message_text(message: str, params: dict) -> str:
+def message_text(message: str, params: dict, /) -> str:
     """Translate a msgid and fill in its parameters, translating those that are msgids or errors themselves."""
     values = {}
     for key, value in params.items():
@@ -68,12 +68,12 @@ def error(error: XuejiError) -> None:
     print(text, file=sys.stderr)
 
 
-def say(message: str, **params) -> None:
+def say(message: str, /, **params) -> None:
     """A confirmation on stdout (msgid + parameters)."""
     print(message_text(message, params))
 
 
-def note(message: str, **params) -> None:
+def note(message: str, /, **params) -> None:
     """A remark on stderr, so it never mixes with data a script reads."""
     print(message_text(message, params), file=sys.stderr)
 

@@ -29,8 +29,16 @@ class Store:
                     path=str(self.path),
                 )
             self._create_file()
+        # On a read-only file or folder (a backup on read-only media) SQLite cannot create the WAL's files:
+        # open it immutable, so reading works and any write is refused clearly.
+        self.read_only = not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
         try:
-            self.conn = sqlite3.connect(self.path, timeout=busy_timeout)
+            if self.read_only:
+                from urllib.parse import quote
+
+                self.conn = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro&immutable=1", uri=True)
+            else:
+                self.conn = sqlite3.connect(self.path, timeout=busy_timeout)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             outdated = migrations.pending(self.conn)
@@ -39,7 +47,14 @@ class Store:
                 raise DatabaseBusy() from None
             raise ConfigError(N_("{path} is not a xueji database ({detail})."), path=str(self.path), detail=str(error)) from None
         if outdated:
+            if self.read_only:
+                raise self._read_only_error()
             self._upgrade()
+
+    def _read_only_error(self) -> ConfigError:
+        return ConfigError(N_("The database {path} is read-only: nothing was changed."),
+                           hint=N_("Check the permissions of the file and its folder, or the disk it is on."),
+                           path=str(self.path))
 
     def _create_file(self) -> None:
         if not self.path.parent.is_dir():
@@ -87,6 +102,8 @@ class Store:
         if self.conn.in_transaction:
             yield Repository(self.conn)
             return
+        if self.read_only:
+            raise self._read_only_error()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
@@ -118,4 +135,11 @@ class Store:
 def translate_sqlite_error(error: sqlite3.Error) -> XuejiError:
     if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
         return DatabaseBusy()
+    text = str(error).lower()
+    if "full" in text:
+        return ConfigError(N_("The disk is full: nothing was changed."),
+                           hint=N_("Free some space (or move the database) and try again."))
+    if "readonly" in text or "read-only" in text:
+        return ConfigError(N_("The database is read-only: nothing was changed."),
+                           hint=N_("Check the permissions of the file and its folder, or the disk it is on."))
     return ConfigError(N_("The database could not be used: {detail}."), detail=str(error))
