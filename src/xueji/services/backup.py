@@ -39,7 +39,7 @@ def verify_file(path: Path) -> tuple[int, str]:
     finally:
         conn.close()
     if breaks:
-        raise IntegrityFailure(N_("The audit chain of {path} is broken: {count} problem(s), the first at event {id}."),
+        raise IntegrityFailure(N_("The audit chain of {path} is broken; the first problem is at event {id} (problems found: {count})."),
                                path=str(path), count=len(breaks), id=breaks[0].event_id or "—")
     return count, head
 
