@@ -808,6 +808,81 @@ def restore(
 
 
 @app.command()
+def stats(
+    ctx: typer.Context,
+    year: Annotated[Optional[str], typer.Option("--year", help="Cohort year.")] = None,
+    college: Annotated[Optional[str], typer.Option("--college", help="College code or name.")] = None,
+    status: FilterStatus = None,
+    by: Annotated[str, typer.Option("--by", help="Dimensions: college,major,class,status,gender,year.")] = "college,status",
+    fmt: Format = "table",
+) -> None:
+    """Count students by the chosen dimensions, with subtotals, a total and bars (統計).
+
+    Example: xueji stats --year 2025 --by college,gender
+    """
+    from xueji.cli import render
+    from xueji.services import reports
+
+    session = _state(ctx).session(needs_codes=False)
+    dims, rows = reports.stats(session, by=by, year=year, college=college, statuses=status)
+    render.stats(dims, rows, fmt, session.codes_table)
+
+
+report_app = typer.Typer(cls=XuejiGroup, no_args_is_help=True, pretty_exceptions_enable=False,
+                         help="Reports for the year (年度報告).")
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("annual")
+def report_annual(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Option("--year", help="The year reported on.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).", show_default=False)],
+) -> None:
+    """Write the year's workbook: enrollments, status changes, headcount, graduates, overdue suspensions, with charts.
+
+    Example: xueji report annual --year 2025 --out 2025年度學籍報告.xlsx
+    """
+    from xueji.cli import render
+    from xueji.services import reports
+
+    state = _state(ctx)
+    session = state.session()
+    _xlsx_only(out)
+    render.annual_report(reports.annual(session, year, state.config().school), out, session.codes_table)
+
+
+@app.command()
+def roster(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Option("--year", help="Cohort year.", show_default=False)],
+    college: Annotated[str, typer.Option("--college", help="College code or name.", show_default=False)],
+    major: Annotated[str, typer.Option("--major", help="Major code or name.", show_default=False)],
+    klass: Annotated[str, typer.Option("--class", help="Class.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).", show_default=False)],
+) -> None:
+    """Write the printable class list (花名冊): A4, header repeated on every page, numbers as text.
+
+    Example: xueji roster --year 2025 --college 01 --major 01 --class 01 --out 2025級漢語言文學1班.xlsx
+    """
+    from xueji.cli import render
+    from xueji.services import reports
+
+    state = _state(ctx)
+    session = state.session()
+    _xlsx_only(out)
+    placement, students = reports.class_list(session, year=year, college=college, major=major, klass=klass)
+    render.class_list(placement, students, out, state.config().school)
+
+
+def _xlsx_only(path: Path) -> None:
+    if path.suffix.lower() != ".xlsx":
+        from xueji.domain.errors import InvalidData
+
+        raise InvalidData.one("file", str(path), N_("{path}: reports are written as .xlsx workbooks."), path=str(path))
+
+
+@app.command()
 def demo(
     ctx: typer.Context,
     folder: Annotated[str, typer.Option("--dir", help="Sandbox folder.")] = "xueji-demo",

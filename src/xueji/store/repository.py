@@ -174,26 +174,7 @@ class Repository:
 
     def query(self, f: StudentFilter, limit: int) -> tuple[list[Student], int]:
         """Students matching ``f``, newest first, at most ``limit`` (0: all), and how many match in all."""
-        where, params = [], []
-        for column, value in (
-            ("student_no", f.student_no),
-            ("id_number", f.id_number),
-            ("cur_year", f.year),
-            ("cur_college", f.college),
-            ("cur_major", f.major),
-            ("cur_class", f.klass),
-            ("cur_college", f.scope),
-        ):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
-        if f.name:
-            where.append("instr(name, ?) > 0")
-            params.append(f.name)
-        if f.statuses:
-            where.append(f"status IN ({', '.join('?' for _ in f.statuses)})")
-            params.extend(f.statuses)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        clause, params = _where(f)
         sql = f"SELECT {_STUDENT_COLUMNS} FROM students{clause} ORDER BY id DESC"
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -371,9 +352,70 @@ class Repository:
         keys = ("id", "at", "operator", "command", "filters", "shown", "revealed", "purpose", "requester", "proof")
         return [dict(zip(keys, r)) | {"filters": json.loads(r[4] or "{}"), "revealed": bool(r[6])} for r in rows]
 
+    # --- statistics ------------------------------------------------------------------------------
+    _DIMENSION_COLUMNS = {"college": "cur_college", "major": "cur_major", "class": "cur_class", "status": "status",
+                          "gender": "gender", "year": "cur_year"}
+
+    def counts(self, f: StudentFilter, dimensions: list[str]) -> list[tuple]:
+        columns = [self._DIMENSION_COLUMNS[d] for d in dimensions]
+        where, params = _where(f)
+        return self.conn.execute(
+            f"SELECT {', '.join(columns)}, count(*) FROM students{where} GROUP BY {', '.join(columns)} "
+            f"ORDER BY {', '.join(columns)}", params).fetchall()
+
+    def enrollments_in(self, year: int, scope: str | None) -> list[tuple]:
+        """New students of a year: enrollments and transfers in whose effective date falls in it."""
+        return self.conn.execute(
+            "SELECT s.college, s.major, count(*) FROM events e JOIN students s ON s.id = e.student_id "
+            "WHERE e.kind IN ('enroll', 'transfer_in') AND e.effective_date BETWEEN ? AND ?"
+            + (" AND s.cur_college = ?" if scope else "") + " GROUP BY s.college, s.major ORDER BY s.college, s.major",
+            (f"{year}-01-01", f"{year}-12-31", *([scope] if scope else []))).fetchall()
+
+    def changes_in(self, year: int, scope: str | None, kinds: tuple[str, ...] | None = None) -> list[tuple]:
+        """Status changes of a year by kind and college: (kind, jyt_code, college, count)."""
+        kinds = kinds or ("suspend", "resume", "transfer_out", "transfer_in", "withdraw", "death", "missing",
+                          "complete", "incomplete", "graduate", "reinstate")
+        return self.conn.execute(
+            "SELECT e.kind, e.jyt_code, s.cur_college, count(*) FROM events e JOIN students s ON s.id = e.student_id "
+            f"WHERE e.kind IN ({', '.join('?' for _ in kinds)}) AND e.effective_date BETWEEN ? AND ?"
+            + (" AND s.cur_college = ?" if scope else "") + " GROUP BY e.kind, s.cur_college ORDER BY e.kind, s.cur_college",
+            (*kinds, f"{year}-01-01", f"{year}-12-31", *([scope] if scope else []))).fetchall()
+
+    def headcount_at(self, day: date, scope: str | None) -> list[tuple]:
+        """Students by status on a day: each student's last event effective on or before it."""
+        return self.conn.execute(
+            "SELECT e.status_after, count(*) FROM events e JOIN ("
+            "  SELECT student_id, max(id) AS last FROM events WHERE effective_date <= ? GROUP BY student_id"
+            ") l ON e.id = l.last JOIN students s ON s.id = e.student_id"
+            + (" WHERE s.cur_college = ?" if scope else "") + " GROUP BY e.status_after ORDER BY e.status_after",
+            (day.isoformat(), *([scope] if scope else []))).fetchall()
+
     def count(self, table: str) -> int:
         assert table in ("students", "events", "requests", "access_log")
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def _where(f: StudentFilter) -> tuple[str, list]:
+    where, params = [], []
+    for column, value in (
+        ("student_no", f.student_no),
+        ("id_number", f.id_number),
+        ("cur_year", f.year),
+        ("cur_college", f.college),
+        ("cur_major", f.major),
+        ("cur_class", f.klass),
+        ("cur_college", f.scope),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if f.name:
+        where.append("instr(name, ?) > 0")
+        params.append(f.name)
+    if f.statuses:
+        where.append(f"status IN ({', '.join('?' for _ in f.statuses)})")
+        params.extend(f.statuses)
+    return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
 def now() -> str:
