@@ -308,8 +308,9 @@ def demo_report(result) -> None:
                             _("{count} students in all").format(count=sum(result.counts.values()))))
     prefix = f"xueji --config {shlex.quote(str(shown))}"
     samples = result.samples
+    year, number = samples["year"], samples["class"]
     commands = [
-        f"{prefix} query",
+        f"{prefix} query --limit 10",
         f"{prefix} query --status suspended",
         f"{prefix} show {samples['suspended']}",
         f"{prefix} resume {samples['suspended']}",
@@ -317,6 +318,13 @@ def demo_report(result) -> None:
         f"{prefix} enroll --name 林小雨 --gender 女 --birth-date 2007-05-04 --id-number {_sample_id()} "
         f"--college 01 --major 01 --class 03",
         f"{prefix} show {samples['graduated']} -f json",
+        f"{prefix} due",
+        f"{prefix} stats --by college,status",
+        f"{prefix} report annual --year {year} --out {shlex.quote(str(result.folder / 'annual.xlsx'))}",
+        f"{prefix} roster --year {year} --college {number[4:6]} --major {number[6:8]} --class {number[8:10]} "
+        f"--out {shlex.quote(str(result.folder / 'class.xlsx'))}",
+        f"{prefix} audit verify",
+        f"{prefix} check",
         f"{prefix} codes",
     ]
     print()
@@ -740,8 +748,8 @@ def annual_report(report, path, codes: CodeTable | None) -> None:
                              student.suspended_until.isoformat(), days])
     sheets = [
         {"title": _("New enrollments"), "heading": heading(_("New enrollments by college and major")),
-         "headers": [_("Major"), _("Students"), _("College")],
-         "rows": [[_college_name(codes, c, m), n, _college_name(codes, c)] for c, m, n in report.enrollments],
+         "headers": [_("Major"), _("Students")],
+         "rows": [[f"{_college_name(codes, c)} · {_college_name(codes, c, m)}", n] for c, m, n in report.enrollments],
          "chart": "bar"},
         {"title": _("Status changes"), "heading": heading(_("Status changes by type (JY/T 1001) and college")),
          "headers": [_("Change")] + [_college_name(codes, c) for c in colleges] + [_("Total")],

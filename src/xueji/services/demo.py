@@ -57,7 +57,11 @@ def _prepare(folder: Path) -> None:
     (folder / MARKER).write_text("xueji practice sandbox: `xueji demo` rebuilds this folder.\n", encoding="utf-8")
 
 
+PER_COHORT = 400
+
+
 def build(folder: Path, operator: str, language: str, today: date | None = None) -> DemoResult:
+    """Five cohorts of a practice school (about 2 000 students) and a few years of the office's work."""
     today = today or date.today()
     _prepare(folder)
     setup = init(folder / "config.toml", locale=language)
@@ -68,14 +72,23 @@ def build(folder: Path, operator: str, language: str, today: date | None = None)
     cohorts: dict[int, list[str]] = {}
     try:
         for cohort in range(latest - 4, latest + 1):
-            start = date(cohort, 9, 1).isoformat()
-            for index in range(8):
-                college, major = PLACES[index % len(PLACES)] if cohort != latest - 1 else ("01", "01")
-                student = registry.enroll(session, _person(rng, cohort), college=college, major=major,
-                                          klass="01" if index % 3 else "02", year=str(cohort), date=start,
-                                          doc_no=f"招生〔{cohort}〕1號")
-                cohorts.setdefault(cohort, []).append(student.student_no)
-        _walk(session, cohorts, latest, rng)
+            # A cohort arrives as a roster: the same admit-then-register steps as `enroll --file`.
+            admissions = []
+            seen = set()
+            while len(admissions) < PER_COHORT:
+                index = len(admissions)
+                person = _person(rng, cohort)
+                if person.id_number in seen:
+                    continue
+                seen.add(person.id_number)
+                college, major = PLACES[index % len(PLACES)]
+                admissions.append(registry.admit(
+                    session, person, college=college, major=major, klass=str(index // (len(PLACES) * 25) + 1),
+                    year=str(cohort), date=date(cohort, 9, 1).isoformat(), doc_no=f"招生〔{cohort}〕1號"))
+            with session.store.transaction() as repo:
+                students = registry.register(repo, admissions, session)
+            cohorts[cohort] = [s.student_no for s in students]
+        _walk(session, cohorts, latest, rng, today)
         counts: dict[str, int] = {}
         for student in session.store.reader().query(StudentFilter(), 0)[0]:
             counts[student.status.value] = counts.get(student.status.value, 0) + 1
@@ -83,33 +96,62 @@ def build(folder: Path, operator: str, language: str, today: date | None = None)
         session.store.close()
     samples = {
         "active": cohorts[latest][0],
-        "suspended": cohorts[latest - 1][2],
+        "suspended": sorted(_SUSPENDED_NOW)[0],
         "graduated": cohorts[latest - 4][0],
+        "year": latest,
+        "class": cohorts[latest][0],
     }
     return DemoResult(folder, setup.config_path, setup.database_path, counts, samples)
 
 
-def _walk(session: Session, cohorts: dict[int, list[str]], latest: int, rng: random.Random) -> None:
-    """Walk some students through the lifecycle, the way a year at the office goes."""
+_SUSPENDED_NOW: set[str] = set()
+
+
+def _walk(session: Session, cohorts: dict[int, list[str]], latest: int, rng: random.Random, today: date) -> None:
+    """A few years of the office's work: suspensions (some resumed, some overdue), transfers, withdrawals,
+    a missing student, a transfer in, and the oldest cohort's graduation."""
+    _SUSPENDED_NOW.clear()
+    n = 0
+
+    def doc(kind: str) -> str:
+        nonlocal n
+        n += 1
+        return f"教務〔{latest}〕{kind}字{n}號"
+
+    for cohort, numbers in cohorts.items():
+        picks = rng.sample(numbers, 24)
+        start = date(cohort + 1, 3, 1)
+        if date(cohort + 1, 9, 1) > today:  # only what has already happened
+            continue
+        for number in picks[:6]:  # suspended a term, then resumed
+            registry.suspend(session, number, reason="因病休學", until=date(cohort + 1, 8, 31).isoformat(),
+                             date=start.isoformat(), doc_no=doc("休"))
+            registry.resume(session, number, date=date(cohort + 1, 9, 1).isoformat(), doc_no=doc("復"))
+        for number in picks[6:8]:  # suspended and never came back: overdue if the period has ended
+            until = date(cohort + 1, 8, 31)
+            registry.suspend(session, number, reason="家庭原因休學", until=until.isoformat(),
+                             date=start.isoformat(), doc_no=doc("休"))
+            if until >= today:
+                _SUSPENDED_NOW.add(number)
+        for number in picks[8:10]:
+            registry.withdraw(session, number, reason="本人申請退學", date=date(cohort + 1, 4, 1).isoformat(),
+                              doc_no=doc("退"))
+        registry.transfer_out(session, picks[10], to_school="華南理工示範大學", reason="家庭遷居",
+                              date=date(cohort + 1, 7, 1).isoformat(), doc_no=doc("轉"))
+        if cohort == latest - 2:
+            registry.cancel(session, picks[11], cause="missing", reason="經學院報告、教務處核實下落不明",
+                            date=date(cohort + 1, 5, 20).isoformat(), doc_no=doc("注"))
+    current = cohorts[latest]
+    for number in current[-3:]:  # this term's suspensions, still running
+        registry.suspend(session, number, reason="因病休學", until=date(latest + 1, 8, 31).isoformat(),
+                         date=min(today, date(latest, 11, 1)).isoformat(), doc_no=doc("休"))
+        _SUSPENDED_NOW.add(number)
     oldest = cohorts[latest - 4]
     grad = date(latest, 6, 30).isoformat()
-    registry.suspend(session, oldest[7], reason="因病休學", until=date(latest - 1, 8, 31).isoformat(),
-                     date=date(latest - 2, 9, 1).isoformat(), doc_no="教務〔休〕1號")
-    registry.graduate(session, oldest[:5], outcome="graduated", date=grad, doc_no=f"教務〔{latest}〕畢字1號")
-    registry.graduate(session, [oldest[5]], outcome="completed", date=grad, doc_no=f"教務〔{latest}〕結字1號")
-    registry.graduate(session, [oldest[6]], outcome="incomplete", date=grad, doc_no=f"教務〔{latest}〕肄字1號")
-    second = cohorts[latest - 1]
-    registry.suspend(session, second[2], reason="因病休學", until=date(latest + 1, 8, 31).isoformat(),
-                     date=date(latest, 9, 1).isoformat(), doc_no=f"教務〔{latest}〕休字3號")
-    registry.suspend(session, second[3], reason="應征入伍", until=date(latest, 2, 28).isoformat(),
-                     date=date(latest - 1, 9, 10).isoformat(), doc_no=f"教務〔{latest - 1}〕休字2號")
-    registry.resume(session, second[3], date=date(latest, 3, 1).isoformat(), klass="02", doc_no=f"教務〔{latest}〕復字1號")
-    third = cohorts[latest - 2]
-    registry.transfer_out(session, third[1], to_school="華南理工示範大學", reason="家庭遷居",
-                          date=date(latest, 7, 1).isoformat(), doc_no=f"教務〔{latest}〕轉字2號")
-    registry.withdraw(session, third[4], reason="本人申請退學", date=date(latest, 3, 15).isoformat(),
-                      doc_no=f"教務〔{latest}〕退字1號")
-    registry.cancel(session, cohorts[latest - 3][6], cause="missing", reason="經學院報告、教務處核實下落不明",
-                    date=date(latest, 5, 20).isoformat(), doc_no=f"教務〔{latest}〕注字1號")
-    registry.enroll(session, _person(rng, latest - 1), college="03", major="01", klass="01", year=str(latest),
-                    date=date(latest, 9, 5).isoformat(), doc_no=f"教務〔{latest}〕轉字5號", from_school="東海示範學院")
+    active = [n for n in oldest if session.store.reader().get(n).status.value == "active"]
+    registry.graduate(session, active[:4], outcome="completed", date=grad, doc_no=doc("結"))
+    registry.graduate(session, active[4:6], outcome="incomplete", date=grad, doc_no=doc("肄"))
+    registry.graduate_cohort(session, year=str(latest - 4), date=grad, doc_no=doc("畢"))
+    for k in range(5):
+        registry.enroll(session, _person(rng, latest - 1), college="03", major="01", klass="01", year=str(latest),
+                        date=date(latest, 9, 5).isoformat(), doc_no=doc("轉"), from_school="東海示範學院")
