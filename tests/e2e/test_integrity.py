@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import closing
 import random
 import signal
 import sqlite3
@@ -367,7 +368,7 @@ def mounted(tmp_path):
 
     yield mount
     for point in mounts:
-        subprocess.run(["umount", str(point)], check=False)
+        subprocess.run(["umount", "-l", str(point)], check=False)
 
 
 def test_a_read_only_database_can_be_read_but_every_write_is_a_clear_exit_4(mounted):
@@ -392,7 +393,8 @@ def test_a_full_disk_is_a_clear_exit_4_with_nothing_half_written(mounted):
     result = subprocess.run([XUEJI, "enroll", "--file", str(roster), "--year", "2025"], cwd=folder,
                             env=_environment(), capture_output=True, text=True)
     assert result.returncode == 4 and "disk is full" in result.stderr
-    assert sqlite3.connect(folder / "xueji.db").execute("SELECT count(*) FROM students").fetchone() == (0,)
+    with closing(sqlite3.connect(folder / "xueji.db")) as conn:
+        assert conn.execute("SELECT count(*) FROM students").fetchone() == (0,)
     assert subprocess.run([XUEJI, "check"], cwd=folder, env=_environment(), capture_output=True).returncode == 0
 
 

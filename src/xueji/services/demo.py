@@ -17,7 +17,10 @@ from xueji.store.db import Store
 from xueji.store.repository import StudentFilter
 
 MARKER = ".xueji-demo"
-SANDBOX_FILES = ("config.toml", "codes.toml", "xueji.db", "xueji.db-wal", "xueji.db-shm", MARKER)
+ADMISSIONS = "新生名單.csv"
+ADMISSIONS_WITH_ERRORS = "新生名單-有錯.csv"
+SANDBOX_FILES = ("config.toml", "codes.toml", "xueji.db", "xueji.db-wal", "xueji.db-shm", MARKER, ADMISSIONS,
+                 ADMISSIONS_WITH_ERRORS)
 SURNAMES = "王李張劉陳楊趙黃周吳徐孫胡朱高林何郭馬羅梁宋鄭謝韓唐馮于董蕭程曹袁鄧許傅沈曾彭呂"
 GIVEN = "偉芳娜秀英敏靜麗強磊軍洋勇艷傑娟濤明超蘭霞平剛桂英華玉萍紅娥玲芬燕鵬輝建國文斌宇浩凱晨欣怡雨涵子軒梓萱"
 AREAS = ("110105", "310104", "440106", "510107", "330106", "420111", "610113", "320102", "370102", "500103")
@@ -41,6 +44,44 @@ def _person(rng: random.Random, cohort: int) -> PersonInput:
     first17 = f"{rng.choice(AREAS)}{born:%Y%m%d}{sequence:03d}"
     exam = f"{cohort % 100:02d}{rng.randrange(10**12):012d}"
     return PersonInput(name, "男" if male else "女", born.isoformat(), first17 + check_character(first17), "1", exam)
+
+
+def _admissions(folder: Path) -> None:
+    """Practice admissions lists for next year's 歷史學 and 日語 classes (majors the sample school leaves empty),
+    one clean and one with the mistakes registrars meet: the guide enrolls them."""
+    import csv
+    import io
+
+    rng = random.Random(11)
+    rows = []
+    seen = set()
+    while len(rows) < 30:
+        male = rng.random() < 0.45
+        born = date(2007, 9, 1) + timedelta(days=rng.randrange(365))
+        first17 = f"{rng.choice(('350102', '430102', '210102'))}{born:%Y%m%d}{rng.randrange(499) * 2 + (1 if male else 0):03d}"
+        if first17 in seen:
+            continue
+        seen.add(first17)
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        college, major = ("01", "03") if len(rows) < 20 else ("05", "02")
+        rows.append([name, "男" if male else "女", born.isoformat(), first17 + check_character(first17),
+                     college, major, f"26{len(rows) + 1:012d}"])
+    header = ["姓名", "性別", "出生日期", "身份證號", "學院", "專業", "考生號"]
+
+    def write(name: str, data: list[list]) -> None:
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(data)
+        (folder / name).write_bytes(buffer.getvalue().encode("utf-8-sig"))
+
+    write(ADMISSIONS, rows)
+    faulty = [list(r) for r in rows]
+    faulty[3][2] = "2007-02-30"            # no such day
+    faulty[8][3] = faulty[8][3][:-1] + ("0" if faulty[8][3][-1] != "0" else "1")  # a mistyped check character
+    faulty[15][1] = "M?"                   # an unreadable gender
+    faulty.append(list(rows[0]))           # the same student twice
+    write(ADMISSIONS_WITH_ERRORS, faulty)
 
 
 def _prepare(folder: Path) -> None:
@@ -67,6 +108,7 @@ def build(folder: Path, operator: str, language: str, today: date | None = None)
     setup = init(folder / "config.toml", locale=language)
     config = cfg.load(setup.config_path)
     session = Session(Store(setup.database_path, config.busy_timeout), operator, today, config.codes, config.limits)
+    _admissions(folder)
     rng = random.Random(2023)
     latest = today.year if today.month >= 9 else today.year - 1
     cohorts: dict[int, list[str]] = {}
