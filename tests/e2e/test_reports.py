@@ -1,0 +1,181 @@
+"""Statistics, the annual workbook, class lists, the generated reference and the guides, on the practice school."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xueji.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[2]
+XUEJI = str(Path(sys.executable).parent / "xueji")
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory):
+    """The practice school of `xueji demo` (about 2 000 students), built once for this module."""
+    folder = tmp_path_factory.mktemp("school") / "practice"
+    from xueji.services.demo import build
+
+    build(folder, operator="clerk", language="en")
+    return folder
+
+
+@pytest.fixture
+def run(school, monkeypatch):
+    for name in ("XUEJI_CONFIG", "XUEJI_DB", "XUEJI_LANG", "XUEJI_OPERATOR", "LC_ALL", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(school)
+    runner = CliRunner()
+
+    def invoke(*args, lang="en"):
+        return runner.invoke(app, ["--lang", lang, *args], catch_exceptions=False)
+
+    return invoke
+
+
+GROUPINGS = ["college", "major", "class", "status", "gender", "year", "college,status", "year,college,major",
+             "status,gender", "college,major,class,status,gender,year"]
+SCOPES = [[], ["--year", "2024"], ["--college", "01"], ["--status", "active", "--status", "suspended"]]
+
+
+@pytest.mark.parametrize("by", GROUPINGS)
+@pytest.mark.parametrize("scope", SCOPES, ids=lambda s: " ".join(s) or "all")
+def test_stats_totals_equal_the_students_in_scope_for_every_grouping(run, by, scope):
+    result = run("stats", "--by", by, *scope, "-f", "json")
+    assert result.exit_code == 0, result.output
+    groups = json.loads(result.stdout)
+    in_scope = json.loads(run("query", *scope, "--limit", "0", "-f", "json").stdout)
+    assert sum(g["count"] for g in groups) == len(in_scope) > 0
+    assert all(set(g) == set(by.split(",")) | {"count"} for g in groups)
+    keys = [tuple(g[d] for d in by.split(",")) for g in groups]
+    assert len(keys) == len(set(keys))
+
+
+def test_stats_csv_carries_codes_and_only_leaf_groups(run):
+    lines = run("stats", "--by", "college,status", "-f", "csv").stdout.splitlines()
+    assert lines[0] == "college,status,count"
+    assert all(re.fullmatch(r"\d\d,[a-z_]+,\d+", line) for line in lines[1:])
+
+
+def test_the_stats_table_shows_names_labels_bars_subtotals_and_the_total(run):
+    english = run("stats", "--by", "college,status").stdout
+    assert "01 文學院" in english and "Active" in english and "█" in english
+    assert "Subtotal: 01 文學院" in english and "Total" in english
+    chinese = run("stats", "--by", "college,status", lang="zh-Hant").stdout
+    assert "在讀" in chinese and "小計" in chinese and "合計" in chinese
+
+
+def test_stats_refuses_an_unknown_dimension(run):
+    assert run("stats", "--by", "college,colour").exit_code == 3
+
+
+def test_the_annual_workbook_has_its_sheets_charts_and_titles(run, school, tmp_path):
+    from openpyxl import load_workbook
+
+    year = str(json.loads(run("stats", "--by", "year", "-f", "json").stdout)[-1]["year"])
+    path = tmp_path / "annual.xlsx"
+    result = run("report", "annual", "--year", year, "--out", str(path), lang="zh-Hant")
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path)
+    assert book.sheetnames == ["新生", "學籍異動", "年末人數", "畢業生", "休學逾期"]
+    for name in ("新生", "學籍異動", "年末人數", "畢業生"):
+        assert len(book[name]._charts) == 1, name
+    assert book["新生"]["A1"].value.startswith(f"示範大學 {year} 年")
+    assert [c.value for c in book["年末人數"][3]] == ["學籍狀態", "學生數"]
+    headcount = sum(row[1].value for row in book["年末人數"].iter_rows(min_row=4))
+    assert headcount > 1500
+    overdue = book["休學逾期"]
+    assert overdue.max_row > 3 and all(row[0].data_type == "s" and len(row[0].value) == 12
+                                       for row in overdue.iter_rows(min_row=4))
+
+
+def test_the_class_list_is_printable_with_numbers_as_text(run, tmp_path):
+    from openpyxl import load_workbook
+
+    student = json.loads(run("query", "--college", "01", "--major", "01", "--limit", "1", "-f", "json").stdout)[0]
+    path = tmp_path / "class.xlsx"
+    result = run("roster", "--year", str(student["current_year"]), "--college", "01", "--major", "01", "--class",
+                 student["current_class"], "--out", str(path))
+    assert result.exit_code == 0
+    sheet = load_workbook(path).active
+    assert "示範大學" in sheet["A1"].value and "漢語言文學" in sheet["A1"].value
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9"  # A4
+    assert sheet.print_title_rows == "$3:$3"
+    assert [c.value for c in sheet[3]] == ["Student number", "Name", "Gender", "Status"]
+    numbers = [row[0] for row in sheet.iter_rows(min_row=4)]
+    assert numbers and all(c.data_type == "s" and c.number_format == "@" for c in numbers)
+
+
+def test_reports_are_workbooks(run, tmp_path):
+    assert run("report", "annual", "--year", "2024", "--out", str(tmp_path / "a.csv")).exit_code == 3
+
+
+# --- the generated reference ----------------------------------------------------------------------
+
+def test_docs_cli_md_is_the_reference_generated_from_the_app():
+    from xueji.cli.docs import render
+
+    assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == render(), (
+        "docs/cli.md is out of date: python -m xueji.cli.docs > docs/cli.md")
+
+
+# --- the guides run as written --------------------------------------------------------------------
+
+def _steps(markdown: str):
+    """Commands of the guide's console blocks, each with the output lines the guide shows for it."""
+    steps, block = [], None
+    for line in markdown.splitlines():
+        if line.startswith("```console"):
+            block = []
+            continue
+        if line.startswith("```") and block is not None:
+            block = None
+            continue
+        if block is None:
+            continue
+        if line.startswith("$ "):
+            steps.append([line[2:], []])
+        elif line.strip() and steps:
+            steps[-1][1].append(line.rstrip())
+    return steps
+
+
+def _expect(line: str, output: str) -> bool:
+    """A shown line must appear; `…` stands for text that differs from run to run."""
+    position = 0
+    for part in line.strip().split("…"):
+        found = output.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+@pytest.mark.parametrize("guide", ["guide.en.md", "guide.zh-Hant.md"])
+def test_every_command_of_the_guide_runs_and_prints_what_the_guide_shows(guide, tmp_path):
+    steps = _steps((ROOT / "docs" / guide).read_text(encoding="utf-8"))
+    assert len(steps) > 20
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("XUEJI_", "LC_", "LANG"))}
+    cwd = tmp_path
+    for command, shown in steps:
+        words = shlex.split(command)
+        if words[0] == "cd":
+            cwd = cwd / words[1]
+            continue
+        assert words[0] == "xueji", command
+        result = subprocess.run([XUEJI, *words[1:]], cwd=cwd, env=environment, capture_output=True, text=True,
+                                timeout=120)
+        output = result.stdout + result.stderr
+        refused = any(line.startswith(("Error:", "錯誤：")) for line in shown)
+        assert (result.returncode != 0) == refused, (command, result.returncode, output)
+        for line in shown:
+            assert _expect(line, output), (command, line, output)
