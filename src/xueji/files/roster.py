@@ -119,7 +119,8 @@ def _decode(data: bytes, encoding: str | None, path: Path) -> str:
         raise _bad_file(path, N_("Cannot tell the encoding of {path}; give it with --encoding (utf-8, gb18030…).")) from None
 
 
-def _read_csv(path: Path, encoding: str | None) -> tuple[list, list[list]]:
+def _read_csv(path: Path, encoding: str | None):
+    """The header and an iterator over the records: rows are built one at a time, not held twice."""
     try:
         text = _decode(path.read_bytes(), encoding, path)
     except UnicodeDecodeError:
@@ -128,16 +129,24 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[list, list[list]]:
         raise _bad_file(path, N_("{path} is not a CSV text file."))
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        header = next(reader, None)
     except csv.Error as error:
         raise _bad_file(path, N_("{path} is not a readable CSV file: {detail}."), detail=str(error)) from None
-    if not records:
+    if not header:
         raise _bad_file(path, N_("{path} is empty."))
-    return records[0], records[1:]
+
+    def records():
+        try:
+            yield from reader
+        except csv.Error as error:
+            raise _bad_file(path, N_("{path} is not a readable CSV file: {detail}."), detail=str(error)) from None
+
+    return header, records(), None
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[list, list[list]]:
+def _read_xlsx(path: Path, sheet: str | None):
     import zipfile
 
     from openpyxl import load_workbook  # only when a workbook is read
@@ -154,13 +163,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list, list[list]]:
             worksheet = workbook[sheet]
         else:
             worksheet = workbook.worksheets[0]
-        rows = iter(worksheet.iter_rows(values_only=True))
+        rows = worksheet.iter_rows(values_only=True)
         header = list(next(rows, None) or [])
         if not header:
             raise _bad_file(path, N_("{path} is empty."))
-        return header, [list(r) for r in rows]
-    finally:
+    except BaseException:
         workbook.close()
+        raise
+    return header, rows, workbook
 
 
 def read(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Roster:
@@ -170,16 +180,21 @@ def read(path: Path, *, sheet: str | None = None, encoding: str | None = None) -
         raise _bad_file(path, N_("There is no file {path}."))
     suffix = path.suffix.lower()
     if suffix == ".csv" or suffix == ".txt":
-        header, records = _read_csv(path, encoding)
+        header, records, workbook = _read_csv(path, encoding)
     elif suffix in (".xlsx", ".xlsm"):
-        header, records = _read_xlsx(path, sheet)
+        header, records, workbook = _read_xlsx(path, sheet)
     else:
         raise _bad_file(path, N_("{path}: xueji reads .csv and .xlsx rosters (save .xls files as .xlsx)."))
-    columns, order = _columns(header, path)
-    roster = Roster(path, columns)
-    for index, record in enumerate(records, start=2):
-        values = {name: _text(record[i] if i < len(record) else None, name)
-                  for i, name in enumerate(order) if name}
-        if any(values.values()):
-            roster.rows.append(Row(index, values))
+    try:
+        columns, order = _columns(header, path)
+        roster = Roster(path, columns)
+        wanted = [(i, name) for i, name in enumerate(order) if name]
+        for index, record in enumerate(records, start=2):
+            width = len(record)
+            values = {name: _text(record[i] if i < width else None, name) for i, name in wanted}
+            if any(values.values()):
+                roster.rows.append(Row(index, values))
+    finally:
+        if workbook is not None:
+            workbook.close()
     return roster

@@ -102,11 +102,11 @@ def register(repo: Repository, admissions: list[Admission], session: Session) ->
         seen[key] = str(number)
         students.append(Student(None, str(number), who, where, number.seat, where, Status.ACTIVE, admission.on))
     students = repo.add_many(students, [a.kind.value for a in admissions])
-    repo.add_events([
+    repo.add_events(
         (student, session.event(a.kind, a.on, None, Status.ACTIVE, doc_no=a.doc_no,
                                 detail={"from_school": a.from_school} if a.from_school else {}))
         for student, a in zip(students, admissions)
-    ])
+    )
     return students
 
 

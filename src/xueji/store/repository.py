@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -188,40 +189,43 @@ class Repository:
     def add_event(self, student: Student, event: Event) -> None:
         self.add_events([(student, event)])
 
-    def add_events(self, pairs: list[tuple[Student, Event]]) -> None:
+    def add_events(self, pairs: Iterable[tuple[Student, Event]]) -> None:
         """Append events to the audit chain (the caller holds the write lock): each event is hashed with the
         student's record after it and the hash of the event before it."""
         recorded = now()
         last = self.conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
         first_id, prev = ((last[0] or 0) + 1, last[1] or audit.GENESIS) if last else (1, audit.GENESIS)
-        rows = []
-        for offset, (student, event) in enumerate(pairs):
-            values = {
-                "id": first_id + offset,
-                "student_no": student.student_no,
-                "kind": event.kind.value,
-                "jyt_code": event.kind.jyt_code,
-                "effective_date": event.effective_date.isoformat(),
-                "recorded_at": recorded,
-                "operator": event.operator,
-                "reason": event.reason,
-                "doc_no": event.doc_no,
-                "status_before": event.status_before.value if event.status_before else None,
-                "status_after": event.status_after.value,
-                "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else None,
-                "submitted_by": event.submitted_by,
-                "approved_by": event.approved_by,
-                "request_id": event.request_id,
-                "record_hash": audit.record_hash(record_values(student)),
-            }
-            digest = audit.event_hash(values, prev)
-            rows.append((values["id"], student.id, *(values[k] for k in audit.EVENT_FIELDS[2:]), prev, digest))
-            prev = digest
+
+        def rows():  # streamed to executemany: 100 000 hashed rows are never held at once
+            nonlocal prev
+            for offset, (student, event) in enumerate(pairs):
+                values = {
+                    "id": first_id + offset,
+                    "student_no": student.student_no,
+                    "kind": event.kind.value,
+                    "jyt_code": event.kind.jyt_code,
+                    "effective_date": event.effective_date.isoformat(),
+                    "recorded_at": recorded,
+                    "operator": event.operator,
+                    "reason": event.reason,
+                    "doc_no": event.doc_no,
+                    "status_before": event.status_before.value if event.status_before else None,
+                    "status_after": event.status_after.value,
+                    "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else None,
+                    "submitted_by": event.submitted_by,
+                    "approved_by": event.approved_by,
+                    "request_id": event.request_id,
+                    "record_hash": audit.record_hash(record_values(student)),
+                }
+                digest = audit.event_hash(values, prev)
+                yield (values["id"], student.id, *(values[k] for k in audit.EVENT_FIELDS[2:]), prev, digest)
+                prev = digest
+
         self.conn.executemany(
             "INSERT INTO events (id, student_id, kind, jyt_code, effective_date, recorded_at, operator, reason, doc_no, "
             "status_before, status_after, detail, submitted_by, approved_by, request_id, record_hash, prev_hash, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            rows(),
         )
 
     # --- the audit chain ---------------------------------------------------------------------
