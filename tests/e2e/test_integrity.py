@@ -379,6 +379,9 @@ def test_a_read_only_database_can_be_read_but_every_write_is_a_clear_exit_4(moun
     subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
     codes = subprocess.run([XUEJI, "check"], cwd=folder, env=_environment(), capture_output=True, text=True)
     assert codes.returncode == 0
+    look = subprocess.run([XUEJI, "query", "-f", "json"], cwd=folder, env=_environment(), capture_output=True, text=True)
+    assert look.returncode == 0 and json.loads(look.stdout)[0]["student_no"] == "202301010101"
+    assert "not written to the access log" in look.stderr
     write = subprocess.run([XUEJI, *ENROLL, "--id-number", make_id(seq=2)], cwd=folder, env=_environment(),
                            capture_output=True, text=True)
     assert write.returncode == 4 and "read-only" in write.stderr and "Traceback" not in write.stderr

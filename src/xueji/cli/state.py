@@ -111,11 +111,18 @@ class State:
     def log_access(self) -> None:
         """One access-log entry if this command showed personal data (render.person_view records each student)."""
         from xueji.cli import render
+        from xueji.domain.errors import N_
 
         if not render.disclosure.shown or self._session is None:
             return
         from xueji.services import access
 
+        if self._session.store.read_only:
+            # A read-only copy (a backup on read-only media) can be read, but cannot take the entry: say so.
+            render.note(N_("Warning: the database is read-only, so this look at personal data was not written to "
+                           "the access log."))
+            render.disclosure.shown = []
+            return
         filters = {k: v for k, v in self.params.items()
                    if v not in (None, False, [], ()) and k not in ("fmt", "purpose", "requester", "proof", "reveal")}
         access.record(self._session, self.command, {k: str(v) if not isinstance(v, (int, list)) else v
