@@ -181,7 +181,6 @@ def m003_audit_chain(db) -> None:
     conn.executemany("UPDATE events SET record_hash = ?, prev_hash = ?, hash = ? WHERE id = ?", updates)
     db.execute("CREATE TRIGGER events_never_updated BEFORE UPDATE ON events "
                "BEGIN SELECT RAISE(ABORT, 'events are never changed'); END")
-    db["events"].create_index(["hash"])
 
 
 def applied(conn: sqlite3.Connection) -> set[str]:
