@@ -234,7 +234,6 @@ def add_major(ctx: typer.Context, college: Annotated[str, typer.Argument(help="C
 def _enroll(ctx, fmt, from_school=None, **fields) -> None:
     from xueji.cli import render
     from xueji.domain.model import PersonInput
-    from xueji.services import registry
 
     person = PersonInput(fields.pop("name"), fields.pop("gender"), fields.pop("birth_date"),
                          fields.pop("id_number"), fields.pop("id_type"), fields.pop("exam_no"))
@@ -344,7 +343,6 @@ def transfer_out(
     Example: xueji transfer out 202301010105 --to-school 某某大學 --doc-no 教務〔2025〕12號
     """
     from xueji.cli import render
-    from xueji.services import registry
 
     student = _perform(ctx, "transfer_out", number, to_school=to_school, reason=reason, date=date, doc_no=doc_no)
     if render.submitted(student, fmt):
@@ -365,7 +363,6 @@ def suspend(
     Example: xueji suspend 202301010105 --reason 因病 --until 2026-08-31
     """
     from xueji.cli import render
-    from xueji.services import registry
 
     student = _perform(ctx, "suspend", number, reason=reason, until=until, date=date, doc_no=doc_no)
     if render.submitted(student, fmt):
@@ -386,7 +383,6 @@ def resume(
     Example: xueji resume 202301010105 --class 02 --cohort 2024
     """
     from xueji.cli import render
-    from xueji.services import registry
 
     student = _perform(ctx, "resume", number, date=date, klass=klass, cohort=cohort, doc_no=doc_no)
     if render.submitted(student, fmt):
@@ -406,7 +402,6 @@ def withdraw(
     Example: xueji withdraw 202301010105 --reason 本人申請 --doc-no 教務〔2025〕3號
     """
     from xueji.cli import render
-    from xueji.services import registry
 
     student = _perform(ctx, "withdraw", number, reason=reason, date=date, doc_no=doc_no)
     if render.submitted(student, fmt):
@@ -436,7 +431,6 @@ def graduate(
     Example: xueji graduate --year 2021 --college 01 --except 202101010105 --date 2025-06-30 --dry-run
     """
     from xueji.cli import render
-    from xueji.services import registry
 
     if numbers and year is not None:
         raise typer.BadParameter("give student numbers or --year, not both.")
@@ -470,7 +464,6 @@ def cancel(
     Example: xueji cancel 202301010105 --cause missing --reason 經核實下落不明
     """
     from xueji.cli import render
-    from xueji.services import registry
 
     student = _perform(ctx, "cancel", number, cause=cause, reason=reason, date=date, doc_no=doc_no)
     if render.submitted(student, fmt):

@@ -13,7 +13,7 @@ from xueji.domain.access import Action
 from xueji.domain import order as ordering
 from xueji.domain import validate as v
 from xueji.domain.errors import N_, ClassFull, InvalidData, Msgid, XuejiError
-from xueji.domain.model import Event, PersonInput, Placement, Student
+from xueji.domain.model import PersonInput, Placement, Student
 from xueji.domain.number import parse_number
 from xueji.domain.status import EventKind, Status, status_from_text
 from xueji.domain.validate import FIELD_LABELS

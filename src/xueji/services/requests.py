@@ -7,7 +7,6 @@ the request, checked again at that moment, inside one transaction with the decis
 
 from __future__ import annotations
 
-import json
 from dataclasses import astuple, dataclass
 from pathlib import Path
 

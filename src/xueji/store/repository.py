@@ -231,17 +231,8 @@ class Repository:
     # --- the audit chain ---------------------------------------------------------------------
     def chain_events(self, student_no: str | None = None, since: str | None = None, kind: str | None = None):
         """Events as stored, in chain order, with the student's number (for verification and the audit log)."""
-        where, params = [], []
-        if student_no:
-            where.append("s.student_no = ?")
-            params.append(student_no)
-        if since:
-            where.append("e.recorded_at >= ?")
-            params.append(since)
-        if kind:
-            where.append("e.kind = ?")
-            params.append(kind)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        clause, params = _clause([("s.student_no = ?", student_no), ("e.recorded_at >= ?", since),
+                                  ("e.kind = ?", kind)])
         cursor = self.conn.execute(
             "SELECT e.id, s.student_no, e.kind, e.jyt_code, e.effective_date, e.recorded_at, e.operator, e.reason, "
             "e.doc_no, e.status_before, e.status_after, e.detail, e.submitted_by, e.approved_by, e.request_id, "
@@ -316,14 +307,7 @@ class Repository:
         return ChangeRequest(*row[:-1], json.loads(row[-1])) if row else None
 
     def requests(self, status: str | None, college: str | None) -> list[ChangeRequest]:
-        where, params = [], []
-        if status:
-            where.append("status = ?")
-            params.append(status)
-        if college:
-            where.append("college = ?")
-            params.append(college)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        clause, params = _clause([("status = ?", status), ("college = ?", college)])
         rows = self.conn.execute(f"SELECT {self._REQUEST_COLUMNS} FROM requests{clause} ORDER BY id", params)
         return [ChangeRequest(*r[:-1], json.loads(r[-1])) for r in rows]
 
@@ -339,17 +323,10 @@ class Repository:
         return cursor.lastrowid
 
     def access_log(self, operator: str | None, since: str | None, student_no: str | None) -> list[dict]:
-        where, params = [], []
-        if operator:
-            where.append("a.operator = ?")
-            params.append(operator)
-        if since:
-            where.append("a.at >= ?")
-            params.append(since)
-        if student_no:
-            where.append("a.id IN (SELECT access_id FROM access_log_students WHERE student_no = ?)")
-            params.append(student_no)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        clause, params = _clause([
+            ("a.operator = ?", operator), ("a.at >= ?", since),
+            ("a.id IN (SELECT access_id FROM access_log_students WHERE student_no = ?)", student_no),
+        ])
         rows = self.conn.execute(
             "SELECT a.id, a.at, a.operator, a.command, a.filters, a.shown, a.revealed, a.purpose, a.requester, a.proof "
             f"FROM access_log a{clause} ORDER BY a.id", params)
@@ -399,27 +376,22 @@ class Repository:
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+def _clause(conditions: list[tuple[str, object]]) -> tuple[str, list]:
+    """' WHERE a = ? AND …' and its parameters, from the (condition, value) pairs whose value is given."""
+    used = [(condition, value) for condition, value in conditions if value is not None and value != ""]
+    return (" WHERE " + " AND ".join(c for c, _ in used)) if used else "", [v for _, v in used]
+
+
 def _where(f: StudentFilter) -> tuple[str, list]:
-    where, params = [], []
-    for column, value in (
-        ("student_no", f.student_no),
-        ("id_number", f.id_number),
-        ("cur_year", f.year),
-        ("cur_college", f.college),
-        ("cur_major", f.major),
-        ("cur_class", f.klass),
-        ("cur_college", f.scope),
-    ):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if f.name:
-        where.append("instr(name, ?) > 0")
-        params.append(f.name)
+    clause, params = _clause([
+        ("student_no = ?", f.student_no), ("id_number = ?", f.id_number), ("cur_year = ?", f.year),
+        ("cur_college = ?", f.college), ("cur_major = ?", f.major), ("cur_class = ?", f.klass),
+        ("cur_college = ?", f.scope), ("instr(name, ?) > 0", f.name or None),
+    ])
     if f.statuses:
-        where.append(f"status IN ({', '.join('?' for _ in f.statuses)})")
+        clause += (" AND " if clause else " WHERE ") + f"status IN ({', '.join('?' for _ in f.statuses)})"
         params.extend(f.statuses)
-    return (" WHERE " + " AND ".join(where)) if where else "", params
+    return clause, params
 
 
 def now() -> str:
