@@ -80,7 +80,8 @@ def verify(events: Iterable[dict], records: dict[str, dict]) -> tuple[int, str, 
                 {"id": event["id"], "kind": event["kind"], "student_no": event["student_no"]}))
         expected_prev = event["hash"]
         head = event["hash"]
-        last_of[event["student_no"]] = event
+        # Only what the record check needs: a million whole events would not fit in memory comfortably.
+        last_of[event["student_no"]] = {"id": event["id"], "kind": event["kind"], "record_hash": event["record_hash"]}
     for student_no, record in records.items():
         last = last_of.get(student_no)
         if last is None:

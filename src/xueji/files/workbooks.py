@@ -23,10 +23,10 @@ def _sheet(workbook, title: str, heading: str, headers: list[str], rows: list[li
     sheet.append(headers)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    for row in rows:
+    for number, row in enumerate(rows, start=4):  # counted here: sheet.max_row rescans every cell each time
         sheet.append([neutralise(v) for v in row])
         for index in text_columns:
-            cell = sheet.cell(row=sheet.max_row, column=index + 1)
+            cell = sheet.cell(row=number, column=index + 1)
             if cell.value is not None:
                 cell.value = str(cell.value)
                 cell.data_type = TYPE_STRING

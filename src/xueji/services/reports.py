@@ -63,7 +63,7 @@ def annual(session: Session, year: str | None, school: str = "") -> Annual:
     report.enrollments = repo.enrollments_in(y, session.scope)
     report.changes = repo.changes_in(y, session.scope)
     report.headcount = repo.headcount_at(end, session.scope)
-    report.outcomes = [row for row in repo.changes_in(y, session.scope, kinds=("graduate", "complete", "incomplete"))]
+    report.outcomes = [row for row in report.changes if row[0] in ("graduate", "complete", "incomplete")]
     day = min(end, session.today)
     suspended, _ = repo.query(StudentFilter(statuses=["suspended"], scope=session.scope), 0)
     report.overdue = sorted(((s, (day - s.suspended_until).days) for s in suspended
