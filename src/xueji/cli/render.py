@@ -320,9 +320,9 @@ def demo_report(result) -> None:
         f"{prefix} show {samples['graduated']} -f json",
         f"{prefix} due",
         f"{prefix} stats --by college,status",
-        f"{prefix} report annual --year {year} --out {shlex.quote(str(result.folder / 'annual.xlsx'))}",
+        f"{prefix} report annual --year {year} --out {shlex.quote(str(shown.parent / 'annual.xlsx'))}",
         f"{prefix} roster --year {year} --college {number[4:6]} --major {number[6:8]} --class {number[8:10]} "
-        f"--out {shlex.quote(str(result.folder / 'class.xlsx'))}",
+        f"--out {shlex.quote(str(shown.parent / 'class.xlsx'))}",
         f"{prefix} audit verify",
         f"{prefix} check",
         f"{prefix} codes",
