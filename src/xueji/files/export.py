@@ -72,9 +72,24 @@ def write(path: Path, keys: list[str], headers: list[str], records: Iterable[dic
     return len(records)
 
 
+def append_rows(sheet, rows, first: int, text_indexes) -> None:
+    """Rows below the header, formula-safe; the given columns as text cells, so 18-digit numbers survive Excel.
+
+    Rows are counted here: openpyxl's sheet.max_row rescans every cell, which made long sheets quadratic."""
+    from openpyxl.cell.cell import TYPE_STRING
+
+    for number, row in enumerate(rows, start=first):
+        sheet.append([neutralise(v) for v in row])
+        for index in text_indexes:
+            cell = sheet.cell(row=number, column=index + 1)
+            if cell.value is not None:
+                cell.value = str(cell.value)
+                cell.data_type = TYPE_STRING
+                cell.number_format = "@"
+
+
 def _xlsx(keys, headers, records, text_columns: set[str], title: str) -> bytes:
     from openpyxl import Workbook  # only when a workbook is written
-    from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Font
 
     workbook = Workbook()
@@ -84,15 +99,7 @@ def _xlsx(keys, headers, records, text_columns: set[str], title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     text_indexes = [i for i, k in enumerate(keys) if k in text_columns]
-    for record in records:
-        sheet.append([neutralise(_cell(record.get(k))) for k in keys])
-        row = sheet.max_row
-        for i in text_indexes:
-            cell = sheet.cell(row=row, column=i + 1)
-            if cell.value is not None:
-                cell.value = str(cell.value)
-                cell.data_type = TYPE_STRING
-                cell.number_format = "@"
+    append_rows(sheet, ([_cell(record.get(k)) for k in keys] for record in records), 2, text_indexes)
     for i, key in enumerate(keys):
         width = max([len(str(headers[i]))] + [len(str(r.get(key) or "")) for r in records[:200]]) + 2
         sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width = min(max(width, 6), 40)

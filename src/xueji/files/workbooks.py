@@ -9,11 +9,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from xueji.files.export import _write_private, check_target, neutralise
+from xueji.files.export import _write_private, append_rows, check_target
 
 
 def _sheet(workbook, title: str, heading: str, headers: list[str], rows: list[list], text_columns=()):
-    from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Font
 
     sheet = workbook.create_sheet(title[:31])
@@ -23,14 +22,7 @@ def _sheet(workbook, title: str, heading: str, headers: list[str], rows: list[li
     sheet.append(headers)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    for number, row in enumerate(rows, start=4):  # counted here: sheet.max_row rescans every cell each time
-        sheet.append([neutralise(v) for v in row])
-        for index in text_columns:
-            cell = sheet.cell(row=number, column=index + 1)
-            if cell.value is not None:
-                cell.value = str(cell.value)
-                cell.data_type = TYPE_STRING
-                cell.number_format = "@"
+    append_rows(sheet, rows, 4, text_columns)
     for index, header in enumerate(headers):
         width = max([len(str(header))] + [len(str(r[index] or "")) for r in rows[:200]]) + 3
         sheet.column_dimensions[sheet.cell(row=3, column=index + 1).column_letter].width = min(max(width, 8), 40)
