@@ -359,3 +359,19 @@ def test_due_shows_college_staff_their_own_college_only(xj, school, db):
     as_(xj, "wang", "suspend", C, "--reason", "因病", "--until", "2024-08-31", "--date", "2023-12-01")
     assert [r["student_no"] for r in json.loads(as_(xj, "li", "due", "-f", "json").stdout)] == [A]
     assert len(json.loads(as_(xj, "wang", "due", "-f", "json").stdout)) == 2
+
+
+def test_personal_data_that_cannot_be_logged_is_not_shown(xj, school, db):
+    config = school / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("busy_timeout = 10", "busy_timeout = 0.2"),
+                      encoding="utf-8")
+    holder = sqlite3.connect(db.path)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock: the access-log entry cannot be written
+    try:
+        result = as_(xj, "wang", "query", "-f", "json")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.exit_code == 5 and result.stdout == ""
+    assert db.value("SELECT count(*) FROM access_log") == 0
+    assert as_(xj, "wang", "query", "-f", "json").stdout.startswith("[")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,10 +17,41 @@ from xueji.cli.state import State
 from xueji.domain.errors import N_, XuejiError
 
 
+class _Held(io.StringIO):
+    """Standard output held back until the command's access-log entry is written; it still tells Rich
+    whether the real output is a terminal."""
+
+    def __init__(self, real):
+        super().__init__()
+        self._real = real
+
+    def isatty(self) -> bool:
+        return self._real.isatty()
+
+    def fileno(self) -> int:
+        return self._real.fileno()
+
+
 class XuejiGroup(TyperGroup):
     """Turns every error a user can cause into one translated line and its exit code."""
 
     def invoke(self, ctx):
+        if ctx.parent is not None:
+            return self._invoke(ctx)
+        # What a command prints is held until its access-log entry is written: a look at personal data
+        # that cannot be logged (the database busy or broken) is not shown either.
+        real = sys.stdout
+        held = _Held(real)
+        sys.stdout = held
+        try:
+            return self._invoke(ctx)
+        finally:
+            sys.stdout = real
+            if not (isinstance(ctx.obj, State) and ctx.obj.unlogged()):
+                real.write(held.getvalue())
+                real.flush()
+
+    def _invoke(self, ctx):
         from xueji.cli import render
 
         try:

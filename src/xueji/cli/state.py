@@ -99,6 +99,12 @@ class State:
                            "(chmod o-rwx)."), path=str(database))
         return self._session
 
+    def unlogged(self) -> bool:
+        """Personal data was rendered but its access-log entry was not written."""
+        from xueji.cli import render
+
+        return bool(render.disclosure.shown)
+
     def operator_for_codes(self):
         """Only the office changes the code table."""
         from xueji.domain.access import Action, identify
