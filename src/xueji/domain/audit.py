@@ -57,9 +57,10 @@ class Break:
     params: dict
 
 
-def verify(events: Iterable[dict], records: dict[str, dict]) -> tuple[int, str, list[Break]]:
+def verify(events: Iterable[dict], records: Iterable[dict]) -> tuple[int, str, list[Break]]:
     """Recompute the chain over stored events (in id order, each with ``prev_hash`` and ``hash``) and compare each
-    student's record with its last event. Returns (events read, head hash, breaks — the first one first)."""
+    student's record with its last event. Both are read as streams. Returns (events read, head hash, breaks — the
+    first one first)."""
     from xueji.domain.errors import N_
 
     breaks: list[Break] = []
@@ -82,7 +83,10 @@ def verify(events: Iterable[dict], records: dict[str, dict]) -> tuple[int, str, 
         head = event["hash"]
         # Only what the record check needs: a million whole events would not fit in memory comfortably.
         last_of[event["student_no"]] = {"id": event["id"], "kind": event["kind"], "record_hash": event["record_hash"]}
-    for student_no, record in records.items():
+    seen: set[str] = set()
+    for record in records:
+        student_no = record["student_no"]
+        seen.add(student_no)
         last = last_of.get(student_no)
         if last is None:
             breaks.append(Break(None, student_no, N_("The record of {student_no} has no events."),
@@ -91,7 +95,7 @@ def verify(events: Iterable[dict], records: dict[str, dict]) -> tuple[int, str, 
             breaks.append(Break(last["id"], student_no, N_(
                 "The record of {student_no} no longer matches its last event {id} ({kind}): it was changed "
                 "outside xueji."), {"student_no": student_no, "id": last["id"], "kind": last["kind"]}))
-    missing = set(last_of) - set(records)
+    missing = set(last_of) - seen
     for student_no in sorted(missing):
         breaks.append(Break(last_of[student_no]["id"], student_no, N_(
             "Event {id} belongs to {student_no}, whose record is missing."),

@@ -80,7 +80,7 @@ def check(session: Session) -> CheckReport:
     integrity = repo.conn.execute("PRAGMA integrity_check").fetchall()
     if integrity != [("ok",)]:
         bad((N_("SQLite's integrity check failed: {detail}"), {"detail": "; ".join(r[0] for r in integrity[:5])}))
-    records = repo.records()
+    records = {r["student_no"]: r for r in repo.records()}
     report.students = len(records)
     codes = session.codes_table
     live = Counter()

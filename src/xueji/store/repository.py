@@ -242,9 +242,11 @@ class Repository:
         for row in cursor:
             yield dict(zip(keys, row))
 
-    def records(self) -> dict[str, dict]:
+    def records(self):
+        """Every student's stored fields, as the audit chain hashes them, one at a time."""
         cursor = self.conn.execute(f"SELECT {', '.join(audit.RECORD_FIELDS)} FROM students")
-        return {row[0]: dict(zip(audit.RECORD_FIELDS, row)) for row in cursor}
+        for row in cursor:
+            yield dict(zip(audit.RECORD_FIELDS, row))
 
     def head(self) -> tuple[int, str]:
         count = self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
