@@ -162,3 +162,9 @@ def test_two_rosters_and_a_stream_of_single_enrollments_in_parallel_never_collid
         per_class.setdefault(number[:10], []).append(int(number[10:]))
     for seats in per_class.values():  # seats are consecutive from 01: none skipped, none twice
         assert sorted(seats) == list(range(1, len(seats) + 1))
+
+
+def test_demo_as_json_describes_the_sandbox(tmp_path):
+    data = json.loads(run("demo", "--dir", "j", "-f", "json", cwd=tmp_path).stdout)
+    assert data["students"] > 1900 and data["counts"]["active"] > 1000
+    assert Path(data["database"]).exists()

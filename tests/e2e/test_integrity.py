@@ -406,3 +406,20 @@ def test_a_database_in_a_missing_folder_is_a_configuration_error(xj, workdir):
     assert result.exit_code == 4 and "no database" in result.stderr.lower()
     created = xj("--config", str(workdir / "nowhere" / "config.toml"), "init")
     assert created.exit_code == 4 and "does not exist" in created.stderr
+
+
+def test_the_audit_log_lists_events_by_student_day_and_kind(xj, registry):
+    everything = json.loads(xj("audit", "log", "-f", "json").stdout)
+    assert [e["kind"] for e in everything] == ["enroll", "enroll", "enroll", "suspend", "withdraw"]
+    assert all(len(e["hash"]) == 64 for e in everything)
+    by_student = json.loads(xj("audit", "log", "--student", NO2, "-f", "json").stdout)
+    assert [e["kind"] for e in by_student] == ["enroll", "suspend"]
+    assert [e["student_no"] for e in json.loads(xj("audit", "log", "--kind", "withdraw", "-f", "json").stdout)] == [NO3]
+    assert json.loads(xj("audit", "log", "--since", "2099-01-01", "-f", "json").stdout) == []
+    assert xj("audit", "log", "--kind", "graduation").exit_code == 3
+
+
+def test_a_backup_keeps_the_mode_of_a_shared_database(xj, registry, workdir):
+    os.chmod(registry.path, 0o660)
+    assert xj("backup", str(workdir / "shared.db")).exit_code == 0
+    assert os.stat(workdir / "shared.db").st_mode & 0o777 == 0o660

@@ -912,6 +912,7 @@ def _xlsx_only(path: Path) -> None:
 def demo(
     ctx: typer.Context,
     folder: Annotated[str, typer.Option("--dir", help="Sandbox folder.")] = "xueji-demo",
+    fmt: Format = "table",
 ) -> None:
     """Build a practice sandbox with sample students (練習沙盒); never touches the working database.
 
@@ -922,4 +923,4 @@ def demo(
 
     state = _state(ctx)
     result = service.build(Path(folder).expanduser().absolute(), operator=state.operator(), language=i18n.language())
-    render.demo_report(result)
+    render.demo_report(result, fmt)

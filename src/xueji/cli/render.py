@@ -293,7 +293,7 @@ def changed(items: list[Student], fmt: str, message: str, *, many: bool = False,
         _emit_data([student_record(s) for s in items], STUDENT_KEYS, fmt, many=many)
 
 
-def demo_report(result) -> None:
+def demo_report(result, fmt: str = "table") -> None:
     """What the sandbox holds and the commands to try next."""
     import shlex
     from pathlib import Path
@@ -302,6 +302,11 @@ def demo_report(result) -> None:
         shown = result.config_path.relative_to(Path.cwd())
     except ValueError:
         shown = result.config_path
+    if fmt != "table":
+        _emit_data([{"folder": str(result.folder), "config": str(result.config_path), "database": str(result.database),
+                     "students": sum(result.counts.values()), "counts": result.counts}],
+                   ("folder", "config", "database", "students", "counts"), fmt, many=False)
+        return
     rows = [[status_label(s), s, result.counts.get(s.value, 0)] for s in Status if result.counts.get(s.value)]
     title = _("Practice sandbox in {path}").format(path=str(result.folder))
     _console().print(_table(title, [_("Status"), _("Code"), _("Students")], rows,

@@ -47,8 +47,9 @@ def verify_file(path: Path) -> tuple[int, str]:
 def _create_like(target: Path, model: Path) -> None:
     """A new file with the database's mode and group, so a shared (group) setup keeps working."""
     info = os.stat(model)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, info.st_mode & 0o660)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
+    os.chmod(target, info.st_mode & 0o660)  # explicitly: the umask would take the group's write bit away
     try:
         os.chown(target, -1, info.st_gid)
     except PermissionError:
