@@ -81,6 +81,8 @@ def _columns(header: list, path: Path) -> tuple[dict[str, str], list[str | None]
 
 
 def _text(value: object, field_name: str | None) -> str:
+    if type(value) is str:  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime):

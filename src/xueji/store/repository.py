@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 import sqlite3
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from xueji.domain import audit
@@ -163,7 +163,8 @@ class Repository:
         """
         first = (self.conn.execute("SELECT max(id) FROM students").fetchone()[0] or 0) + 1
         created = now()
-        stored = [replace(student, id=first + i) for i, student in enumerate(students)]
+        stored = [Student(first + i, s.student_no, s.person, s.entry, s.seat, s.current, s.status, s.status_since,
+                          s.suspended_until) for i, s in enumerate(students)]  # dataclasses.replace is 3x slower
         self.conn.executemany(
             f"INSERT INTO students ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)})",
             (_insert_row(student, origin, created) for student, origin in zip(stored, origins)),
