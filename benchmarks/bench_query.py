@@ -252,6 +252,33 @@ def timed(argv: list[str], env: dict, number: str) -> float:
     return elapsed
 
 
+def workspace(keep: Path | None, prefix: str, parser) -> tuple[Path, Path | None, Path | None]:
+    """(folder, the temporary folder to remove afterwards or None, a registry already there to reuse or None)."""
+    if keep is None:
+        folder = Path(tempfile.mkdtemp(prefix=prefix)).absolute()
+        return folder, folder, None
+    folder = keep.expanduser().absolute()
+    folder.mkdir(parents=True, exist_ok=True)
+    db = existing(folder)
+    if db is not None:
+        say(f"reusing the registry in {folder}")
+    elif any(folder.iterdir()):
+        parser.error(f"{folder} is not empty and holds no registry to reuse")
+    return folder, None, db
+
+
+def machine() -> dict:
+    """Where the figures were measured (shared by the benchmark scripts)."""
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "sqlite": sqlite3.sqlite_version,
+        "machine": platform.platform(),
+        "processor": platform.machine(),
+        "cpus": os.cpu_count(),
+    }
+
+
 def summary(samples: list[float]) -> dict:
     ms = sorted(s * 1000 for s in samples)
     quartiles = statistics.quantiles(ms, n=4) if len(ms) > 1 else [ms[0]] * 3
@@ -279,19 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         if not tool.exists():
             parser.error(f"{tool} not found: run this script with the project's virtualenv python")
 
-    temporary = None
-    if args.keep:
-        folder = args.keep.expanduser().absolute()
-        folder.mkdir(parents=True, exist_ok=True)
-        db = existing(folder)
-        if db is not None:
-            say(f"reusing the registry in {folder}")
-        elif any(folder.iterdir()):
-            parser.error(f"{folder} is not empty and holds no registry to reuse")
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="xueji-bench-")).absolute()
-        temporary = folder
-        db = None
+    folder, temporary, db = workspace(args.keep, "xueji-bench-", parser)
     try:
         if db is None:
             db = build(folder, args.students, args.seed)
@@ -352,12 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         "pass": ratio <= TARGET_RATIO,
         "commands": {name: shlex.join(argv_) for name, argv_ in commands.items()},
         "bytecode": bytecode,
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "sqlite": sqlite3.sqlite_version,
-        "machine": platform.platform(),
-        "processor": platform.machine(),
-        "cpus": os.cpu_count(),
+        **machine(),
         "reproduce": reproduce,
     }
     if args.json:

@@ -50,14 +50,12 @@ import argparse
 import heapq
 import json
 import os
-import platform
 import random
 import shlex
 import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from datetime import date, timedelta
@@ -365,20 +363,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{XUEJI} not found: run this script with the project's virtualenv python")
     years = cohorts(args.students)
 
-    temporary = None
     built = None
-    if args.keep:
-        folder = args.keep.expanduser().absolute()
-        folder.mkdir(parents=True, exist_ok=True)
-        db = bq.existing(folder)
-        if db is not None:
-            say(f"reusing the registry in {folder}")
-        elif any(folder.iterdir()):
-            parser.error(f"{folder} is not empty and holds no registry to reuse")
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="xueji-bench-reports-")).absolute()
-        temporary = folder
-        db = None
+    folder, temporary, db = bq.workspace(args.keep, "xueji-bench-reports-", parser)
     try:
         if db is None:
             db, built = build(folder, args.students, args.seed, years)
@@ -459,12 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         "registry_valid": all(i["ok"] for i in informative.values()),
         "commands": commands,
         "bytecode": "cached (PYTHONPYCACHEPREFIX in the registry folder, written during the warm-up)",
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "sqlite": sqlite3.sqlite_version,
-        "machine": platform.platform(),
-        "processor": platform.machine(),
-        "cpus": os.cpu_count(),
+        **bq.machine(),
         "reproduce": reproduce,
     }
     if args.json:
