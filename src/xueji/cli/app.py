@@ -175,6 +175,19 @@ def _reading(ctx: typer.Context, reveal: bool, purpose: Optional[str], requester
     return session
 
 
+def _change(ctx: typer.Context, fmt: str, message: str, action: str, *args, params: dict | None = None,
+            **kwargs) -> None:
+    """A status change for one student: made (or requested), then confirmed in one line or printed as data."""
+    from xueji.cli import render
+
+    student = _perform(ctx, action, *args, **kwargs)
+    if render.submitted(student, fmt):
+        return
+    until = student.suspended_until.isoformat() if student.suspended_until else ""
+    render.changed([student], fmt, message, student_no=student.student_no, status=student.status.label, until=until,
+                   klass=student.current.klass, year=student.current.year, **(params or {}))
+
+
 def _perform(ctx: typer.Context, action: str, *args, needs_codes: bool = False, session=None, **kwargs):
     """Every change goes through requests.perform: at once for the office, as a request for a college."""
     from xueji.services.requests import perform
@@ -375,13 +388,9 @@ def transfer_out(
 
     Example: xueji transfer out 202301010105 --to-school 某某大學 --doc-no 教務〔2025〕12號
     """
-    from xueji.cli import render
 
-    student = _perform(ctx, "transfer_out", number, to_school=to_school, reason=reason, date=date, doc_no=doc_no)
-    if render.submitted(student, fmt):
-        return
-    render.changed([student], fmt, N_("{student_no} transferred out to {school}."), student_no=student.student_no,
-                   school=to_school.strip())
+    _change(ctx, fmt, N_("{student_no} transferred out to {school}."), "transfer_out", number, to_school=to_school,
+            reason=reason, date=date, doc_no=doc_no, params={"school": to_school.strip()})
 
 
 @app.command()
@@ -395,13 +404,9 @@ def suspend(
 
     Example: xueji suspend 202301010105 --reason 因病 --until 2026-08-31
     """
-    from xueji.cli import render
 
-    student = _perform(ctx, "suspend", number, reason=reason, until=until, date=date, doc_no=doc_no)
-    if render.submitted(student, fmt):
-        return
-    render.changed([student], fmt, N_("{student_no} suspended until {until}."), student_no=student.student_no,
-                   until=student.suspended_until.isoformat())
+    _change(ctx, fmt, N_("{student_no} suspended until {until}."), "suspend", number, reason=reason, until=until,
+            date=date, doc_no=doc_no)
 
 
 @app.command()
@@ -415,13 +420,9 @@ def resume(
 
     Example: xueji resume 202301010105 --class 02 --cohort 2024
     """
-    from xueji.cli import render
 
-    student = _perform(ctx, "resume", number, date=date, klass=klass, cohort=cohort, doc_no=doc_no)
-    if render.submitted(student, fmt):
-        return
-    render.changed([student], fmt, N_("{student_no} resumed (class {klass} of {year})."),
-                   student_no=student.student_no, klass=student.current.klass, year=student.current.year)
+    _change(ctx, fmt, N_("{student_no} resumed (class {klass} of {year})."), "resume", number, date=date, klass=klass,
+            cohort=cohort, doc_no=doc_no)
 
 
 @app.command()
@@ -434,12 +435,8 @@ def withdraw(
 
     Example: xueji withdraw 202301010105 --reason 本人申請 --doc-no 教務〔2025〕3號
     """
-    from xueji.cli import render
 
-    student = _perform(ctx, "withdraw", number, reason=reason, date=date, doc_no=doc_no)
-    if render.submitted(student, fmt):
-        return
-    render.changed([student], fmt, N_("{student_no} withdrawn."), student_no=student.student_no)
+    _change(ctx, fmt, N_("{student_no} withdrawn."), "withdraw", number, reason=reason, date=date, doc_no=doc_no)
 
 
 @app.command()
@@ -496,13 +493,9 @@ def cancel(
 
     Example: xueji cancel 202301010105 --cause missing --reason 經核實下落不明
     """
-    from xueji.cli import render
 
-    student = _perform(ctx, "cancel", number, cause=cause, reason=reason, date=date, doc_no=doc_no)
-    if render.submitted(student, fmt):
-        return
-    render.changed([student], fmt, N_("{student_no} cancelled: {status}."), student_no=student.student_no,
-                   status=student.status.label)
+    _change(ctx, fmt, N_("{student_no} cancelled: {status}."), "cancel", number, cause=cause, reason=reason, date=date,
+            doc_no=doc_no)
 
 
 @app.command()
@@ -769,13 +762,9 @@ def amend(
 
     Example: xueji amend 202301010105 --name 張三豐 --reason 公安機關更名 --doc-no 更名證明〔2025〕8號
     """
-    from xueji.cli import render
 
-    student = _perform(ctx, "amend", number, name=name, gender=gender, birth_date=birth_date, id_number=id_number,
-                       id_type=id_type, exam_no=exam_no, reason=reason, doc_no=doc_no)
-    if render.submitted(student, fmt):
-        return
-    render.changed([student], fmt, N_("{student_no} corrected."), student_no=student.student_no)
+    _change(ctx, fmt, N_("{student_no} corrected."), "amend", number, name=name, gender=gender, birth_date=birth_date,
+            id_number=id_number, id_type=id_type, exam_no=exam_no, reason=reason, doc_no=doc_no)
 
 
 @app.command()
@@ -789,13 +778,8 @@ def reinstate(
 
     Example: xueji reinstate 202301010105 --reason 誤辦退學 --doc-no 教務〔2025〕40號
     """
-    from xueji.cli import render
 
-    student = _perform(ctx, "reinstate", number, reason=reason, doc_no=doc_no)
-    if render.submitted(student, fmt):
-        return
-    render.changed([student], fmt, N_("{student_no} reinstated: {status}."), student_no=student.student_no,
-                   status=student.status.label)
+    _change(ctx, fmt, N_("{student_no} reinstated: {status}."), "reinstate", number, reason=reason, doc_no=doc_no)
 
 
 @app.command()
