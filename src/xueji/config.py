@@ -37,6 +37,7 @@ class Config:
     seat_order: str = "input"
     limits: SuspensionLimits = field(default_factory=SuspensionLimits)
     operators: dict[str, OperatorEntry] | None = None
+    witness: Path | None = None  # [audit] witness: a file outside the database that every commit's head goes to
     inline_codes: CodeTable = field(default_factory=CodeTable)
     file_codes: CodeTable = field(default_factory=CodeTable)
 
@@ -169,6 +170,13 @@ def load(path: Path) -> Config:
         ) from None
     if "operators" in data:
         config.operators = _operators(data["operators"], path, config.codes)
+    audit = data.get("audit", {})
+    if not isinstance(audit, dict):
+        raise _bad(path, "audit", Msgid(N_("a table")))
+    if "witness" in audit:
+        if not isinstance(audit["witness"], str) or not audit["witness"].strip():
+            raise _bad(path, "audit.witness", Msgid(N_("a file path")))
+        config.witness = base / Path(audit["witness"]).expanduser()
     return config
 
 
@@ -188,9 +196,12 @@ def write_code_table(config: Config) -> None:
             for college in sorted(config.file_codes.colleges.values(), key=lambda c: c.code)
         }
     }
-    tmp = config.code_table_path.with_suffix(".tmp")
-    tmp.write_text(CODE_TABLE_HEADER + tomli_w.dumps(data), encoding="utf-8")
-    os.replace(tmp, config.code_table_path)
+    from xueji.files import safe
+
+    # Not personal data, and every clerk's process reads it: the configuration file's own read bits.
+    mode = (os.stat(config.path).st_mode & 0o664) | 0o600 if config.path.exists() else 0o644
+    safe.write_new(config.code_table_path, (CODE_TABLE_HEADER + tomli_w.dumps(data)).encode("utf-8"), force=True,
+                   mode=mode)
 
 
 def add_college(config: Config, code: str, name: str) -> College:

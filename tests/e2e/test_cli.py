@@ -340,7 +340,8 @@ def test_query_by_number_name_and_status(xj, db):
     assert [r["student_no"] for r in json.loads(xj("query", "202301010101", "-f", "json").stdout)] == ["202301010101"]
     suspended = json.loads(xj("query", "--status", "suspended", "--status", "withdrawn", "-f", "json").stdout)
     assert [r["student_no"] for r in suspended] == ["202301010102"]
-    assert json.loads(xj("query", "--id-number", make_id(seq=1).lower(), "-f", "json").stdout)[0]["student_no"] == "202301010101"
+    assert json.loads(xj("query", "--id-number", make_id(seq=1).lower(), "--purpose", "核對身份", "-f", "json").stdout
+                      )[0]["student_no"] == "202301010101"
 
 
 def test_query_table_says_when_the_limit_cut_the_list(xj, db):

@@ -77,13 +77,25 @@ def test_an_account_missing_from_the_operators_table_is_refused_with_exit_6_and_
     assert db.snapshot() == before
 
 
-def test_acting_as_another_operator_needs_act_as(xj, school, db):
-    config = school / "config.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("act_as = true", "act_as = false"), encoding="utf-8")
+def test_acting_as_another_operator_needs_act_as(xj, workdir, db):
+    with open(workdir / "config.toml", "a", encoding="utf-8") as handle:
+        handle.write(OPERATORS.replace("act_as = true", "act_as = false"))
     before = db.snapshot()
     result = as_(xj, "li", "withdraw", A, "--reason", "本人申請")
-    assert result.exit_code == 6 and db.snapshot() == before
+    assert result.exit_code == 6 and "may not record in another operator's name" in result.stderr
+    assert db.snapshot() == before
     assert as_(xj, "nobody", "query", env={}).exit_code == 6
+
+
+def test_once_the_registry_has_operators_a_changed_configuration_grants_nothing(xj, school, db):
+    assert xj("query").exit_code == 0  # the first use takes [operators] into the registry
+    config = school / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('role = "viewer"', 'role = "office"'),
+                      encoding="utf-8")
+    before = db.snapshot()
+    result = as_(xj, "view", "withdraw", A, "--reason", "本人申請")
+    assert result.exit_code == 6 and "differs from the registry's operators" in result.stderr
+    assert db.snapshot() == before
 
 
 def test_the_operator_may_come_from_the_environment_for_an_act_as_account(xj, school, db):
@@ -283,7 +295,7 @@ def test_each_command_that_shows_personal_data_leaves_one_entry(xj, school, db):
         ("wang", "export", 3, 0, None, None, None),
     ]
     filters = json.loads(db.value("SELECT filters FROM access_log WHERE id = 1"))
-    assert filters == {"college": "01", "limit": "100"}
+    assert filters == {"college": "01", "limit": 100}
 
 
 def test_commands_that_show_no_personal_data_leave_no_entry(xj, school, db):

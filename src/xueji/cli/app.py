@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import os
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,48 +15,14 @@ from xueji.cli.state import State
 from xueji.domain.errors import N_, XuejiError
 
 
-class _Held(io.StringIO):
-    """Standard output held back until the command's access-log entry is written; it still tells Rich
-    whether the real output is a terminal."""
-
-    def __init__(self, real):
-        super().__init__()
-        self._real = real
-
-    def isatty(self) -> bool:
-        return self._real.isatty()
-
-    def fileno(self) -> int:
-        return self._real.fileno()
-
-
 class XuejiGroup(TyperGroup):
     """Turns every error a user can cause into one translated line and its exit code."""
 
     def invoke(self, ctx):
-        if ctx.parent is not None:
-            return self._invoke(ctx)
-        # What a command prints is held until its access-log entry is written: a look at personal data
-        # that cannot be logged (the database busy or broken) is not shown either.
-        real = sys.stdout
-        held = _Held(real)
-        sys.stdout = held
-        try:
-            return self._invoke(ctx)
-        finally:
-            sys.stdout = real
-            if not (isinstance(ctx.obj, State) and ctx.obj.unlogged()):
-                real.write(held.getvalue())
-                real.flush()
-
-    def _invoke(self, ctx):
         from xueji.cli import render
 
         try:
-            result = super().invoke(ctx)
-            if isinstance(ctx.obj, State):
-                ctx.obj.log_access()
-            return result
+            return super().invoke(ctx)
         except XuejiError as error:
             render.error(error)
             ctx.exit(error.exit_code)
@@ -81,7 +45,9 @@ class XuejiGroup(TyperGroup):
                         kind=type(error).__name__)
             ctx.exit(70)
         finally:
-            if isinstance(ctx.obj, State):
+            if ctx.parent is None and isinstance(ctx.obj, State):
+                for message, params in ctx.obj.notices():
+                    render.note(message, **params)
                 ctx.obj.close()
 
 
@@ -99,6 +65,9 @@ transfer_app = typer.Typer(cls=XuejiGroup, help="Transfers between schools (轉�
                            pretty_exceptions_enable=False)
 audit_app = typer.Typer(cls=XuejiGroup, no_args_is_help=True, pretty_exceptions_enable=False,
                         help="The audit chain (審計鏈): verify it, read its head, list events.")
+operators_app = typer.Typer(cls=XuejiGroup, no_args_is_help=True, pretty_exceptions_enable=False,
+                            help="The registry's operators (操作員): who may work, with which role.")
+app.add_typer(operators_app, name="operators")
 app.add_typer(codes_app, name="codes")
 app.add_typer(audit_app, name="audit")
 app.add_typer(transfer_app, name="transfer")
@@ -153,25 +122,23 @@ def _state(ctx: typer.Context) -> State:
     state = ctx.find_root().obj
     if ctx.command is not None and ctx is not ctx.find_root():
         state.command = ctx.command_path.partition(" ")[2] or ctx.command.name
-        state.params = dict(ctx.params)
     return state
 
 
+Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
 Reveal = Annotated[bool, typer.Option("--reveal", help="Show full ID numbers and birth dates (office only; needs --purpose).")]
 Purpose = Annotated[Optional[str], typer.Option("--purpose", help="Why personal data is revealed; goes to the access log.")]
 
 
 def _reading(ctx: typer.Context, reveal: bool, purpose: Optional[str], requester: Optional[str] = None,
              proof: Optional[str] = None):
-    """A session for a command that shows personal data: masked unless revealed by office staff with a purpose."""
-    from xueji.cli import render
-    from xueji.domain.access import check_purpose, check_requester
+    """A session for a command that shows personal data: masked unless revealed by office staff with a purpose
+    (the services decide, and log the look)."""
+    from xueji.services.disclosure import declare
 
     state = _state(ctx)
     session = state.session(needs_codes=False)
-    state.purpose = check_purpose(reveal, purpose, session.actor)
-    state.requester, state.proof = check_requester(requester, proof)
-    render.disclosure.reveal = reveal
+    declare(session, state.command, reveal=reveal, purpose=purpose, requester=requester, proof=proof)
     return session
 
 
@@ -184,8 +151,22 @@ def _change(ctx: typer.Context, fmt: str, message: str, action: str, *args, para
     if render.submitted(student, fmt):
         return
     until = student.suspended_until.isoformat() if student.suspended_until else ""
-    render.changed([student], fmt, message, student_no=student.student_no, status=student.status.label, until=until,
+    if fmt == "table":
+        render.say(message, student_no=student.student_no, status=student.status.label, until=until,
                    klass=student.current.klass, year=student.current.year, **(params or {}))
+    else:
+        render.data(_shown(ctx, [student]), fmt, many=False)
+
+
+def _shown(ctx: typer.Context, students) -> list:
+    """The students a command is about to print, as the services let them be shown (a logged look)."""
+    from xueji.services import queries
+    from xueji.services.disclosure import declare
+
+    state = _state(ctx)
+    session = state.session(needs_codes=False)
+    declare(session, state.command)
+    return queries.views(session, [s.student_no for s in students])
 
 
 def _perform(ctx: typer.Context, action: str, *args, needs_codes: bool = False, session=None, **kwargs):
@@ -209,11 +190,8 @@ def root(
 
     Example: xueji enroll --name 張三 --gender 男 --birth-date 2005-03-01 --id-number 110105200503010016 --college 01 --major 01 --class 01
     """
-    from xueji.cli import render
-
     state = State(config, db, lang, operator)
     ctx.obj = state
-    render.disclosure = render.Disclosure()
     i18n.set_language(state.language())
 
 
@@ -257,7 +235,7 @@ def add_college(ctx: typer.Context, code: Annotated[str, typer.Argument(help="Tw
     from xueji.cli import render
     from xueji.services import codes as service
 
-    college = service.add_college(_state(ctx).config(), code, name, _state(ctx).operator_for_codes())
+    college = service.add_college(_state(ctx).config(), code, name, _state(ctx).session().actor)
     render.say(N_("Added college {code} {name}."), code=college.code, name=college.name)
 
 
@@ -273,7 +251,7 @@ def add_major(ctx: typer.Context, college: Annotated[str, typer.Argument(help="C
     from xueji.cli import render
     from xueji.services import codes as service
 
-    major = service.add_major(_state(ctx).config(), college, code, name, national_code, _state(ctx).operator_for_codes())
+    major = service.add_major(_state(ctx).config(), college, code, name, national_code, _state(ctx).session().actor)
     render.say(N_("Added major {code} {name} to college {college}."), code=major.code, name=major.name, college=college)
 
 
@@ -289,7 +267,7 @@ def _enroll(ctx, fmt, from_school=None, **fields) -> None:
     if fmt == "table":
         print(student.student_no)
     else:
-        render.changed([student], fmt, "")
+        render.data(_shown(ctx, [student]), fmt, many=False)
 
 
 def _optional(option: str, help: str):
@@ -315,6 +293,7 @@ def enroll(
     skip_existing: Annotated[bool, typer.Option("--skip-existing", help="Skip people already enrolled in the same year, college and major.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the numbers that would be given; write nothing.")] = False,
     errors_out: Annotated[Optional[Path], typer.Option("--errors-out", help="Write every problem to this .csv or .xlsx.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --errors-out file.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary (for cron).")] = False,
     fmt: Format = "table",
 ) -> None:
@@ -327,7 +306,7 @@ def enroll(
     if file is not None:
         _enroll_file(ctx, file, year=year, sheet=sheet, encoding=encoding, order=order, class_size=class_size,
                      skip_existing=skip_existing, dry_run=dry_run, errors_out=errors_out, quiet=quiet, fmt=fmt,
-                     date=date, doc_no=doc_no)
+                     date=date, doc_no=doc_no, force=force)
         return
     fields = {"--name": name, "--gender": gender, "--birth-date": birth_date, "--id-number": id_number,
               "--college": college, "--major": major, "--class": klass}
@@ -347,18 +326,32 @@ def _enroll_file(ctx, file: Path, *, errors_out: Optional[Path], quiet: bool, fm
     session = state.session()
     if options["order"] is None:
         options["order"] = state.config().seat_order
+    force = options.pop("force")
     if errors_out is not None:
-        render.check_errors_out(errors_out)
+        render.check_errors_out(errors_out, file, force)
     roster = rosters.read(file, sheet=options.pop("sheet"), encoding=options.pop("encoding"))
     try:
         with render.progress(quiet) as tick:
             result = _perform(ctx, "enroll_roster", session=session, roster=roster, progress=tick, **options)
     except batch.RosterInvalid as error:
-        render.roster_problems(error, fmt, errors_out)
+        render.roster_problems(error, fmt, errors_out, force)
         ctx.exit(error.exit_code)
     if render.submitted(result, fmt):
         return
-    render.roster_result(result, fmt, quiet, session.codes_table)
+    render.roster_result(result, _batch_views(ctx, result.enrolled, result.dry_run, fmt, quiet), fmt, quiet,
+                         session.codes_table)
+
+
+def _batch_views(ctx, students, dry_run: bool, fmt: str, quiet: bool) -> list:
+    """What a batch prints about its students: a dry run's people are not in the registry (masked, not logged);
+    the registry's students are a logged look, taken only when they are printed."""
+    from xueji.services.disclosure import unrecorded
+
+    if dry_run:
+        return unrecorded(students)
+    if fmt == "table" and quiet or not students:
+        return []
+    return _shown(ctx, students)
 
 
 @transfer_app.command("in")
@@ -472,15 +465,19 @@ def graduate(
         done = _perform(ctx, "graduate", numbers, outcome=outcome, date=date, doc_no=doc_no)
         if render.submitted(done, fmt):
             return
-        render.changed(done, fmt, N_("Closed as {status}: {count}."), many=True, count=len(done),
-                       status=done[0].status.label)
+        if fmt == "table":
+            render.say(N_("Closed as {status}: {count}."), count=len(done), status=done[0].status.label)
+        else:
+            render.data(_shown(ctx, done), fmt, many=True)
         return
     result = _perform(ctx, "graduate_cohort", needs_codes=True, year=year, college=college, major=major, klass=klass,
                       excepted=excepted, outcome=outcome, date=date, doc_no=doc_no, dry_run=dry_run)
     if render.submitted(result, fmt):
         return
     session = _state(ctx).session()
-    render.cohort_result(result, fmt, quiet, session.codes_table)
+    shown = [] if result.dry_run else _batch_views(ctx, result.closed + [s for s, _ in result.skipped], False, fmt,
+                                                   quiet)
+    render.cohort_result(result, {s.student_no: s for s in shown}, fmt, quiet, session.codes_table)
 
 
 @app.command()
@@ -547,6 +544,7 @@ def import_(
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Encoding of a CSV file (default: detected).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything; write nothing.")] = False,
     errors_out: Annotated[Optional[Path], typer.Option("--errors-out", help="Write every problem to this .csv or .xlsx.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --errors-out file.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary (for cron).")] = False,
     fmt: Format = "table",
 ) -> None:
@@ -560,15 +558,16 @@ def import_(
 
     session = _state(ctx).session()
     if errors_out is not None:
-        render.check_errors_out(errors_out)
+        render.check_errors_out(errors_out, file, force)
     roster = rosters.read(file, sheet=sheet, encoding=encoding)
     try:
         with render.progress(quiet) as tick:
             result = batch.import_records(session, roster, dry_run=dry_run, progress=tick)
     except batch.RosterInvalid as error:
-        render.roster_problems(error, fmt, errors_out)
+        render.roster_problems(error, fmt, errors_out, force)
         ctx.exit(error.exit_code)
-    render.import_result(result, fmt, quiet)
+    render.import_result(result, _batch_views(ctx, result.imported, result.dry_run, fmt, quiet or fmt == "table"),
+                         fmt, quiet)
 
 
 @app.command()
@@ -595,7 +594,7 @@ def export(
     name: FilterName = None, id_number: FilterId = None, year: FilterYear = None, college: FilterCollege = None,
     major: FilterMajor = None, klass: FilterClass = None, status: FilterStatus = None,
     excel: Annotated[bool, typer.Option("--excel", help="CSV as UTF-8 with a BOM, so Excel shows Chinese correctly.")] = False,
-    reveal: Reveal = False, purpose: Purpose = None,
+    reveal: Reveal = False, purpose: Purpose = None, force: Force = False,
 ) -> None:
     """Export students to a file (導出): CSV, XLSX (numbers kept as text) or JSON.
 
@@ -605,9 +604,10 @@ def export(
     from xueji.services import queries
 
     session = _reading(ctx, reveal, purpose)
-    found, _ = queries.query(session, name=name, id_number=id_number, year=year, college=college, major=major,
-                             klass=klass, statuses=status, limit="0")
-    render.export_file(out, found, excel=excel)
+    path, count = queries.export(session, render.export_file(out, excel=excel, force=force), name=name,
+                                 id_number=id_number, year=year, college=college, major=major, klass=klass,
+                                 statuses=status)
+    render.note(N_("Wrote {count} students to {path}."), count=count, path=str(path))
 
 
 @app.command("requests")
@@ -643,7 +643,10 @@ def approve(
     result = service.approve(_state(ctx).session(), request, doc_no)
     students = result if isinstance(result, list) else (
         getattr(result, "enrolled", None) or getattr(result, "closed", None) or [result])
-    render.changed(students, fmt, N_("Request {id} approved and applied."), many=True, id=request.strip().lstrip("#"))
+    if fmt == "table":
+        render.say(N_("Request {id} approved and applied."), id=request.strip().lstrip("#"))
+    else:
+        render.data(_shown(ctx, students), fmt, many=True)
 
 
 @app.command()
@@ -685,16 +688,17 @@ def access_log(
 def audit_verify(
     ctx: typer.Context,
     head: Annotated[Optional[str], typer.Option("--head", help="A head hash written down earlier: prove nothing before it changed.")] = None,
+    witness: Annotated[Optional[Path], typer.Option("--witness", help="The witness file ([audit] witness): every head in it must still be in place.")] = None,
     fmt: Format = "table",
 ) -> None:
-    """Recompute the audit chain and each record's link to its events; exit 7 naming the first bad event.
+    """Recompute the audit chain, the ledger and each record's link to its events; exit 7 naming the first problem.
 
-    Example: xueji audit verify --head 3f5a…(64 hex characters)
+    Example: xueji audit verify --head 3f5a…(64 hex characters) --witness /var/lib/xueji-witness/heads
     """
     from xueji.cli import render
     from xueji.services import audit
 
-    result = audit.verify(_state(ctx).session(needs_codes=False), head)
+    result = audit.verify(_state(ctx).session(needs_codes=False), head, witness)
     render.verification(result, fmt)
     if result.breaks:
         ctx.exit(7)
@@ -702,15 +706,15 @@ def audit_verify(
 
 @audit_app.command("head")
 def audit_head(ctx: typer.Context, fmt: Format = "table") -> None:
-    """Print the number of events and the last hash — the figure inspectors write down at each inspection.
+    """Print the number of events and the last hash, and the same for the ledger — the figures inspectors write down
+    at each inspection.
 
     Example: xueji audit head -f json
     """
     from xueji.cli import render
     from xueji.services import audit
 
-    count, last = audit.head(_state(ctx).session(needs_codes=False))
-    render.head(count, last, fmt)
+    render.head(*audit.head(_state(ctx).session(needs_codes=False)), fmt)
 
 
 @audit_app.command("log")
@@ -728,7 +732,8 @@ def audit_log(
     from xueji.cli import render
     from xueji.services import audit
 
-    render.audit_log(audit.log(_state(ctx).session(needs_codes=False), student, since, kind), fmt)
+    session = _reading(ctx, False, None)
+    render.audit_log(audit.log(session, student, since, kind), fmt)
 
 
 @app.command()
@@ -848,6 +853,7 @@ def report_annual(
     ctx: typer.Context,
     year: Annotated[str, typer.Option("--year", help="The year reported on.", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).", show_default=False)],
+    force: Force = False,
 ) -> None:
     """Write the year's workbook: enrollments, status changes, headcount, graduates, overdue suspensions, with charts.
 
@@ -859,7 +865,13 @@ def report_annual(
     state = _state(ctx)
     session = state.session()
     _xlsx_only(out)
-    render.annual_report(reports.annual(session, year, state.config().school), out, session.codes_table)
+    from xueji.files import safe
+
+    safe.check_new(out, force)
+    _reading(ctx, False, None)
+    reports.annual(session, year, state.config().school,
+                   prepare=lambda report: render.annual_report(report, out, session.codes_table, force))
+    render.note(N_("Wrote the annual report for {year} to {path}."), year=year, path=str(out))
 
 
 @app.command()
@@ -870,6 +882,7 @@ def roster(
     major: Annotated[str, typer.Option("--major", help="Major code or name.", show_default=False)],
     klass: Annotated[str, typer.Option("--class", help="Class.", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).", show_default=False)],
+    force: Force = False,
 ) -> None:
     """Write the printable class list (花名冊): A4, header repeated on every page, numbers as text.
 
@@ -881,8 +894,14 @@ def roster(
     state = _state(ctx)
     session = state.session()
     _xlsx_only(out)
-    placement, students = reports.class_list(session, year=year, college=college, major=major, klass=klass)
-    render.class_list(placement, students, out, state.config().school)
+    from xueji.files import safe
+
+    safe.check_new(out, force)
+    _reading(ctx, False, None)
+    _, students = reports.class_list(
+        session, year=year, college=college, major=major, klass=klass,
+        prepare=lambda found: render.class_list(*found, out, state.config().school, force))
+    render.note(N_("Wrote the class list ({count} students) to {path}."), count=len(students), path=str(out))
 
 
 def _xlsx_only(path: Path) -> None:
@@ -908,3 +927,69 @@ def demo(
     state = _state(ctx)
     result = service.build(Path(folder).expanduser().absolute(), operator=state.operator(), language=i18n.language())
     render.demo_report(result, fmt)
+
+
+@operators_app.command("add")
+def operators_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The OS account (login name).", show_default=False)],
+    role: Annotated[str, typer.Option("--role", help="office, college, inspector or viewer.", show_default=False)],
+    college: Annotated[Optional[str], typer.Option("--college", help="The college of college staff.")] = None,
+    act_as: Annotated[bool, typer.Option("--act-as", help="A shared or service account that may record in another operator's name.")] = False,
+) -> None:
+    """Add an operator (office only); the change is kept in the ledger.
+
+    Example: xueji operators add li --role college --college 01
+    """
+    from xueji.cli import render
+    from xueji.services import identity
+
+    row = identity.add(_state(ctx).session(), name, role, college, act_as)
+    render.say(N_("Added operator {name} ({role})."), name=row["name"], role=row["role"])
+
+
+@operators_app.command("list")
+def operators_list(
+    ctx: typer.Context,
+    history: Annotated[bool, typer.Option("--history", help="Also operators who were removed.")] = False,
+    fmt: Format = "table",
+) -> None:
+    """List the operators in force (office and inspectors).
+
+    Example: xueji operators list --history
+    """
+    from xueji.cli import render
+    from xueji.services import identity
+
+    render.operators_table(identity.listing(_state(ctx).session(needs_codes=False), history), fmt)
+
+
+@operators_app.command("remove")
+def operators_remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The operator to remove.", show_default=False)],
+    reason: Reason = None,
+) -> None:
+    """End an operator (office only): never deleted, the history keeps who was an operator when.
+
+    Example: xueji operators remove li --reason 調離
+    """
+    from xueji.cli import render
+    from xueji.services import identity
+
+    row = identity.remove(_state(ctx).session(needs_codes=False), name, reason)
+    render.say(N_("Removed operator {name}."), name=row["name"])
+
+
+@operators_app.command("import")
+def operators_import(ctx: typer.Context) -> None:
+    """Take the configuration's [operators] table into the registry (office only; the first time, anyone).
+
+    Example: xueji operators import
+    """
+    from xueji.cli import render
+    from xueji.services import identity
+
+    state = _state(ctx)
+    added = identity.import_configured(state.session(), state.config().operators)
+    render.say(N_("Operators added or changed: {count}."), count=len(added))

@@ -1,17 +1,17 @@
 """The one place that turns records into output: tables, JSON, CSV and messages.
 
-Personal data reaches the screen only through ``student_record`` and ``student_view`` — the
-place where masking and access logging belong.
+Masking and the access log are not decided here: the services hand out students whose ``person`` is a
+``PersonView`` (already masked unless the look was allowed to reveal, and already logged). ``person_view`` refuses
+anything else, so an unmasked record can never reach the screen by mistake.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
 
-from xueji.domain.access import mask_id
+from xueji.domain.access import PersonView
 from xueji.domain.codetable import CodeTable
 from xueji.domain.errors import InvalidData, Msgid, XuejiError
 from xueji.domain.model import REQUEST_STATES, Event, Student
@@ -19,16 +19,14 @@ from xueji.domain.status import EventKind, Status
 from xueji.domain.validate import FIELD_LABELS, GENDERS, ID_TYPES
 from xueji.i18n import N_, _
 
-FORMATS = ("table", "json", "csv")
-
 STUDENT_KEYS = (
     "student_no", "name", "gender", "birth_date", "id_type", "id_number", "exam_no", "enroll_year", "college",
     "major", "class", "seat", "status", "status_since", "suspended_until", "current_year", "current_college",
     "current_major", "current_class",
 )
 EVENT_KEYS = (
-    "id", "kind", "jyt_code", "effective_date", "recorded_at", "operator", "reason", "doc_no", "status_before",
-    "status_after", "detail",
+    "id", "kind", "jyt_code", "effective_date", "recorded_at", "operator", "account", "submitted_by", "approved_by",
+    "request_id", "reason", "doc_no", "status_before", "status_after", "detail",
 )
 
 
@@ -80,41 +78,21 @@ def note(message: str, /, **params) -> None:
 
 # --- personal data: the one place it is rendered ---------------------------------------------
 
-class Disclosure:
-    """What this command has shown of personal data, and whether unmasked: the access log is written from it."""
-
-    def __init__(self):
-        self.reveal = False
-        self.shown: list[str] = []
-
-
-disclosure = Disclosure()
-
-
-def person_view(student: Student, record: bool = True) -> dict:
-    """A student's personal data as it may be shown now: masked (ID number 110105********002X, birth year only)
-    unless this command was allowed to reveal it. Every call is recorded for the access log, except for a dry
-    run's students, who are not in the registry (their data comes from the operator's own file)."""
+def person_view(student: Student) -> dict:
+    """A student's personal data as the services let it be shown."""
     p = student.person
-    if record:
-        disclosure.shown.append(student.student_no)
-    reveal = disclosure.reveal
-    return {
-        "name": p.name,
-        "gender": p.gender,
-        "birth_date": p.birth_date.isoformat() if reveal else str(p.birth_date.year),
-        "id_type": p.id_type,
-        "id_number": p.id_number if reveal else mask_id(p.id_number),
-        "exam_no": p.exam_no,
-    }
+    if not isinstance(p, PersonView):
+        raise TypeError("personal data reached the screen without going through the services' disclosure")
+    return {"name": p.name, "gender": p.gender, "birth_date": p.birth_date, "id_type": p.id_type,
+            "id_number": p.id_number, "exam_no": p.exam_no}
 
 
-def student_record(student: Student, record: bool = True) -> dict:
+def student_record(student: Student) -> dict:
     """A student as stable keys and codes: the shape of JSON and CSV output."""
     entry, current = student.entry, student.current
     return {
         "student_no": student.student_no,
-        **person_view(student, record),
+        **person_view(student),
         "enroll_year": entry.year,
         "college": entry.college,
         "major": entry.major,
@@ -138,11 +116,15 @@ def event_record(event: Event) -> dict:
         "effective_date": event.effective_date.isoformat(),
         "recorded_at": event.recorded_at,
         "operator": event.operator,
+        "account": event.account,
+        "submitted_by": event.submitted_by,
+        "approved_by": event.approved_by,
+        "request_id": event.request_id,
         "reason": event.reason,
         "doc_no": event.doc_no,
         "status_before": event.status_before.value if event.status_before else None,
         "status_after": event.status_after.value,
-        "detail": _masked_detail(event.detail),
+        "detail": event.detail,  # masked by the service
     }
 
 
@@ -184,10 +166,14 @@ def _emit_data(records: list[dict], keys: tuple | list, fmt: str, many: bool = T
     if fmt == "json":
         print(json.dumps(records if many else records[0], ensure_ascii=False, indent=2))
     else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(keys), extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v) for k, v in record.items()})
+        from xueji.files.export import write_csv  # formula-safe, as in files
+
+        write_csv(sys.stdout, list(keys), records)
+
+
+def data(items: list[Student], fmt: str, many: bool = True) -> None:
+    """Students as JSON or CSV (views from the services)."""
+    _emit_data([student_record(s) for s in items], STUDENT_KEYS, fmt, many=many)
 
 
 def students(items: list[Student], total: int, fmt: str, codes: CodeTable | None) -> None:
@@ -247,13 +233,25 @@ def student_view(student: Student, events: list[Event], fmt: str, codes: CodeTab
         [
             e.effective_date.isoformat(), _(EventKind(e.kind).label), e.jyt_code or "",
             f"{status_label(e.status_before) or '—'} → {status_label(e.status_after)}",
-            e.reason or "", e.doc_no or "", _detail_text(_masked_detail(e.detail)), e.operator, e.recorded_at,
+            e.reason or "", e.doc_no or "", _detail_text(e.detail), _who(e), e.recorded_at,
         ]
         for e in events
     ]
     headers = [_("Effective"), _("Change"), _("JY/T code"), _("Status"), _("Reason"), _("Document no."),
-               _("Details"), _("Operator"), _("Recorded at")]
+               _("Details"), _("Submitted / approved by"), _("Recorded at")]
     console.print(_table(_("History"), headers, rows))
+
+
+def _who(event: Event) -> str:
+    """Who submitted and who approved a change, and the OS account behind it when it acted as someone else."""
+    text = event.approved_by or event.operator
+    if event.submitted_by and event.submitted_by != text:
+        text = f"{event.submitted_by} → {text}"
+    if event.request_id:
+        text += " " + _("(request {id})").format(id=event.request_id)
+    if event.account and event.account != event.operator:
+        text += " " + _("[account {account}]").format(account=event.account)
+    return text
 
 
 _DETAIL_LABELS = {
@@ -283,14 +281,6 @@ def codes_table(rows: list[dict], fmt: str) -> None:
     headers = [_("College"), _("College name"), _("Major"), _("Major name"), _("National code")]
     _console().print(_table(_("Code table"), headers, [
         [r["college"], r["college_name"], r["major"], r["major_name"], r["national_code"]] for r in rows]))
-
-
-def changed(items: list[Student], fmt: str, message: str, *, many: bool = False, **params) -> None:
-    """After a change: a one-line confirmation, or the updated student(s) as data."""
-    if fmt == "table":
-        say(message, **params)
-    else:
-        _emit_data([student_record(s) for s in items], STUDENT_KEYS, fmt, many=many)
 
 
 def demo_report(result, fmt: str = "table") -> None:
@@ -356,13 +346,14 @@ def _next_summer() -> str:
 SHOWN_PROBLEMS = 20
 
 
-def check_errors_out(path) -> None:
+def check_errors_out(path, reading, force: bool) -> None:
+    """Before any work: the problems file is .csv or .xlsx, new (or --force), and not the roster being read."""
+    from xueji.files import safe
     from xueji.files.export import check_target
 
     if check_target(path) == ".json":
-        from xueji.domain.errors import InvalidData
-
         raise InvalidData.one("file", str(path), N_("{path}: write problems to .csv or .xlsx."), path=str(path))
+    safe.check_new(path, force, reads=(reading,))
 
 
 def problem_records(problems) -> list[dict]:
@@ -372,14 +363,14 @@ def problem_records(problems) -> list[dict]:
     ]
 
 
-def roster_problems(error, fmt: str, errors_out) -> None:
+def roster_problems(error, fmt: str, errors_out, force: bool = False) -> None:
     """Every problem of a refused roster: the first ones on screen, all of them in --errors-out or JSON."""
     records = problem_records(error.rows)
     if errors_out is not None:
         from xueji.files.export import write
 
         write(errors_out, ["row", "column", "value", "message"], [_("Row"), _("Column"), _("Value"), _("Problem")],
-              records, text_columns=("value",), sheet_title="errors")
+              records, text_columns=("value",), sheet_title="errors", force=force)
     if fmt == "json":
         print(json.dumps({"errors": records}, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -398,14 +389,14 @@ def roster_problems(error, fmt: str, errors_out) -> None:
     print(error_text_line, file=sys.stderr)
 
 
-def roster_result(result, fmt: str, quiet: bool, codes: CodeTable | None) -> None:
+def roster_result(result, shown: list[Student], fmt: str, quiet: bool, codes: CodeTable | None) -> None:
     if fmt != "table":
         data = {
             "enrolled": len(result.enrolled),
             "skipped": len(result.skipped),
             "dry_run": result.dry_run,
             "seconds": round(result.seconds, 3),
-            "students": [student_record(s, record=not result.dry_run) for s in result.enrolled],
+            "students": [student_record(s) for s in shown],
             "skipped_rows": [{"row": s.row, "student_no": s.student_no, "name": s.name} for s in result.skipped],
         }
         if fmt == "json":
@@ -415,9 +406,9 @@ def roster_result(result, fmt: str, quiet: bool, codes: CodeTable | None) -> Non
         return
     if quiet:
         return
-    if result.enrolled:
-        rows = [[s.student_no, person_view(s, record=not result.dry_run)["name"], _college_name(codes, s.entry.college),
-                 _college_name(codes, s.entry.college, s.entry.major), s.entry.klass] for s in result.enrolled]
+    if shown:
+        rows = [[s.student_no, person_view(s)["name"], _college_name(codes, s.entry.college),
+                 _college_name(codes, s.entry.college, s.entry.major), s.entry.klass] for s in shown]
         title = _("Numbers that would be given (dry run: nothing written)") if result.dry_run else _("New numbers")
         _console().print(_table(title, [_("Student number"), _("Name"), _("College"), _("Major"), _("Class")], rows))
     for skipped in result.skipped:
@@ -453,10 +444,10 @@ class progress:
             self._bar.stop()
 
 
-def import_result(result, fmt: str, quiet: bool) -> None:
+def import_result(result, shown: list[Student], fmt: str, quiet: bool) -> None:
     if fmt != "table":
         data = {"imported": len(result.imported), "dry_run": result.dry_run, "seconds": round(result.seconds, 3),
-                "students": [student_record(s) for s in result.imported]}
+                "students": [student_record(s) for s in shown]}
         if fmt == "json":
             print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
@@ -467,13 +458,13 @@ def import_result(result, fmt: str, quiet: bool) -> None:
         say(message, count=len(result.imported), seconds=result.seconds)
 
 
-def cohort_result(result, fmt: str, quiet: bool, codes: CodeTable | None) -> None:
+def cohort_result(result, shown: dict, fmt: str, quiet: bool, codes: CodeTable | None) -> None:
     reasons = {"excepted": N_("left out with --except"), "status": N_("not active")}
     if fmt != "table":
         def view(s):
             if result.dry_run:  # numbers only, as in the table: a dry run leaves no trace, so shows no personal data
                 return {"student_no": s.student_no, "status": s.status.value}
-            return student_record(s)
+            return student_record(shown[s.student_no])
 
         data = {
             "closed": [view(s) for s in result.closed],
@@ -490,7 +481,7 @@ def cohort_result(result, fmt: str, quiet: bool, codes: CodeTable | None) -> Non
         return
     # A dry run shows numbers only: it writes nothing, not even an access-log entry, so it shows no personal data.
     def name(s):
-        return [] if result.dry_run else [person_view(s)["name"]]
+        return [] if result.dry_run else [person_view(shown[s.student_no])["name"] if s.student_no in shown else ""]
 
     rows = [[s.student_no, *name(s), status_label(s.status), _("closed")] for s in result.closed]
     rows += [[s.student_no, *name(s), status_label(s.status), _("skipped: {why}").format(why=_(reasons[why]))]
@@ -527,16 +518,24 @@ EXPORT_HEADERS = {
 }
 
 
-def export_file(path, items: list[Student], *, excel: bool) -> None:
-    """Students to a file: stable codes in JSON; in CSV and XLSX headers follow the language."""
-    from xueji.files.export import write
+def export_file(path, *, excel: bool, force: bool):
+    """How students are laid out in a file (stable codes in JSON; headers in the language in CSV and XLSX): checked
+    now, written when the service hands over the students, put in place by the service."""
+    from xueji.files import export
 
-    records = [student_record(s) for s in items]
-    headers = list(STUDENT_KEYS) if path.suffix.lower() == ".json" else [_(EXPORT_HEADERS[k]) for k in STUDENT_KEYS]
-    count = write(path, list(STUDENT_KEYS), headers, records, excel=excel,
-                  text_columns=("student_no", "id_number", "exam_no", "college", "major", "class", "current_college",
-                                "current_major", "current_class"))
-    note(N_("Wrote {count} students to {path}."), count=count, path=str(path))
+    export.check_target(path)
+    from xueji.files import safe
+
+    safe.check_new(path, force)
+
+    def prepare(items: list[Student]):
+        records = [student_record(s) for s in items]
+        headers = list(STUDENT_KEYS) if path.suffix.lower() == ".json" else [_(EXPORT_HEADERS[k]) for k in STUDENT_KEYS]
+        return export.prepare(path, list(STUDENT_KEYS), headers, records, excel=excel, force=force,
+                              text_columns=("student_no", "id_number", "exam_no", "college", "major", "class",
+                                            "current_college", "current_major", "current_class"))
+
+    return prepare
 
 
 def submitted(result, fmt: str) -> bool:
@@ -580,16 +579,17 @@ def requests_table(items, fmt: str) -> None:
 
 def access_log_table(entries: list[dict], fmt: str) -> None:
     if fmt != "table":
-        _emit_data(entries, ("id", "at", "operator", "command", "filters", "shown", "revealed", "purpose",
+        _emit_data(entries, ("id", "at", "operator", "account", "command", "filters", "shown", "revealed", "purpose",
                              "requester", "proof"), fmt)
         return
     if not entries:
         say(N_("The access log is empty for this selection."))
         return
-    headers = [_("When"), _("Operator"), _("Command"), _("Filters"), _("Students shown"), _("Revealed"),
+    headers = [_("When"), _("Operator"), _("Account"), _("Command"), _("Filters"), _("Students shown"), _("Revealed"),
                _("Purpose"), _("Requester")]
-    rows = [[e["at"], e["operator"], e["command"], json.dumps(e["filters"], ensure_ascii=False), e["shown"],
-             _("yes") if e["revealed"] else _("no"), e["purpose"] or "", e["requester"] or ""] for e in entries]
+    rows = [[e["at"], e["operator"], e["account"] or "", e["command"], json.dumps(e["filters"], ensure_ascii=False),
+             e["shown"], _("yes") if e["revealed"] else _("no"), e["purpose"] or "", e["requester"] or ""]
+            for e in entries]
     _console().print(_table(_("Access log"), headers, rows))
 
 
@@ -599,12 +599,18 @@ def verification(result, fmt: str) -> None:
     breaks = [{"event_id": b.event_id, "student_no": b.student_no, "message": message_text(b.message, b.params)}
               for b in result.breaks]
     if fmt == "json":
-        print(json.dumps({"ok": not breaks, "events": result.events, "head": result.head, "breaks": breaks},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps({"ok": not breaks, "events": result.events, "head": result.head,
+                          "ledger_entries": result.entries, "ledger_head": result.ledger_head,
+                          "unwitnessed": result.unwitnessed, "breaks": breaks}, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         _emit_data(breaks, ("event_id", "student_no", "message"), fmt)
     elif not breaks:
         say(N_("The audit chain is intact: {events} events, head {head}."), events=result.events, head=result.head)
+        say(N_("The ledger is intact: {entries} entries (access log, requests, operators), head {head}."),
+            entries=result.entries, head=result.ledger_head)
+    if result.unwitnessed:
+        note(N_("Warning: {count} events or ledger entries were recorded after the last head in the witness file "
+                "(by a process without the witness configured, or after its last line)."), count=result.unwitnessed)
     if breaks:
         for item in breaks[:SHOWN_PROBLEMS]:
             print(item["message"], file=sys.stderr)
@@ -612,35 +618,35 @@ def verification(result, fmt: str) -> None:
                                            .format(id=breaks[0]["event_id"] or "—")), file=sys.stderr)
 
 
-def head(count: int, digest: str, fmt: str) -> None:
+def head(events: tuple[int, str], ledger: tuple[int, str], fmt: str) -> None:
     if fmt == "table":
-        say(N_("Events: {events}. Head: {head}"), events=count, head=digest)
+        say(N_("Events: {events}. Head: {head}"), events=events[0], head=events[1])
+        say(N_("Ledger: {entries}. Head: {head}"), entries=ledger[0], head=ledger[1])
     else:
-        _emit_data([{"events": count, "head": digest}], ("events", "head"), fmt, many=False)
+        _emit_data([{"events": events[0], "head": events[1], "ledger_entries": ledger[0], "ledger_head": ledger[1]}],
+                   ("events", "head", "ledger_entries", "ledger_head"), fmt, many=False)
 
 
-def _masked_detail(detail: dict) -> dict:
-    """Personal data inside an event (a correction's before and after) is masked like everywhere else."""
-    if disclosure.reveal:
-        return detail
-    out = {}
-    for key, value in detail.items():
-        if isinstance(value, dict):
-            value = _masked_detail(value)
-        elif key == "id_number" and isinstance(value, str):
-            value = mask_id(value)
-        elif key == "birth_date" and isinstance(value, str):
-            value = value[:4]
-        out[key] = value
-    return out
+def operators_table(rows: list[dict], fmt: str) -> None:
+    keys = ("name", "role", "college", "act_as", "added_at", "added_by", "ended_at", "ended_by", "end_reason")
+    records = [{k: (bool(r[k]) if k == "act_as" else r[k]) for k in keys} for r in rows]
+    if fmt != "table":
+        _emit_data(records, keys, fmt)
+        return
+    from xueji.domain.access import Role
+
+    headers = [_("Operator"), _("Role"), _("College"), _("Acts for others"), _("Added"), _("Added by"), _("Ended")]
+    table_rows = [[r["name"], _(Role(r["role"]).label), r["college"] or "", _("yes") if r["act_as"] else "",
+                   r["added_at"], r["added_by"], r["ended_at"] or ""] for r in records]
+    _console().print(_table(_("Operators"), headers, table_rows))
 
 
 def audit_log(events: list[dict], fmt: str) -> None:
-    records = [e | {"detail": _masked_detail(json.loads(e["detail"])) if e["detail"] else {}} for e in events]
+    records = events  # details already masked by the service
     if fmt != "table":
         _emit_data(records, ("id", "student_no", "kind", "jyt_code", "effective_date", "recorded_at", "operator",
-                             "submitted_by", "approved_by", "request_id", "reason", "doc_no", "status_before",
-                             "status_after", "detail", "prev_hash", "hash"), fmt)
+                             "account", "submitted_by", "approved_by", "request_id", "reason", "doc_no",
+                             "status_before", "status_after", "detail", "prev_hash", "hash"), fmt)
         return
     if not records:
         say(N_("No events match."))
@@ -724,7 +730,7 @@ def stats(dims: list[str], rows: list[tuple], fmt: str, codes: CodeTable | None)
     _console().print(_table(_("Statistics"), headers, table_rows))
 
 
-def annual_report(report, path, codes: CodeTable | None) -> None:
+def annual_report(report, path, codes: CodeTable | None, force: bool = False):
     from xueji.files import workbooks
 
     school = report.school
@@ -769,11 +775,10 @@ def annual_report(report, path, codes: CodeTable | None) -> None:
          "headers": [_("Student number"), _("Name"), _("College"), _("Major"), _("Suspended until"), _("Days overdue")],
          "rows": overdue_rows, "chart": None, "text_columns": (0,)},
     ]
-    workbooks.annual(path, sheets)
-    note(N_("Wrote the annual report for {year} to {path}."), year=year, path=str(path))
+    return workbooks.annual(path, sheets, force)
 
 
-def class_list(placement, students: list[Student], path, school: str) -> None:
+def class_list(placement, students: list[Student], path, school: str, force: bool = False):
     from xueji.files import workbooks
 
     year, college, major, klass = placement
@@ -784,5 +789,5 @@ def class_list(placement, students: list[Student], path, school: str) -> None:
         view = person_view(student)
         rows.append([student.student_no, view["name"], _(GENDERS.get(view["gender"], view["gender"])),
                      status_label(student.status)])
-    workbooks.class_list(path, title, [_("Student number"), _("Name"), _("Gender"), _("Status")], rows)
-    note(N_("Wrote the class list ({count} students) to {path}."), count=len(rows), path=str(path))
+    return workbooks.class_list(path, title, [_("Student number"), _("Name"), _("Gender"), _("Status")], rows,
+                                force=force)

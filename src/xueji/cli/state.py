@@ -13,14 +13,9 @@ from xueji.domain.errors import ConfigError
 
 def os_login() -> str:
     """The OS account running the process (from its user id, not from $USER)."""
-    try:
-        import pwd
+    from xueji.services import os_account
 
-        return pwd.getpwuid(os.getuid()).pw_name
-    except (ImportError, KeyError):
-        import getpass
-
-        return getpass.getuser()
+    return os_account()
 
 
 @dataclass
@@ -30,10 +25,6 @@ class State:
     lang_option: str | None = None
     operator_option: str | None = None
     command: str = ""
-    params: dict = field(default_factory=dict)
-    purpose: str | None = None
-    requester: str | None = None
-    proof: str | None = None
     _config: cfg.Config | None = field(default=None, repr=False)
     _session: object = field(default=None, repr=False)
 
@@ -69,73 +60,33 @@ class State:
         return Path(value).expanduser().absolute() if value else None
 
     def session(self, needs_codes: bool = True):
-        """The session for this command, opened once: store, code table, and who is working with which role."""
-        from xueji.domain.access import identify
-        from xueji.services import Session
-        from xueji.store.db import Store
+        """The session for this command, opened once: the registry, the code table, and who is working (decided by
+        the services from the process's user id and the registry's operators, not by anything given here)."""
+        from xueji.services.identity import open_session
 
         if self._session is not None:
             if needs_codes and self._session.codes_table is None:
                 self.config()  # raises the configuration error
             return self._session
         config = self.config() if needs_codes else self.config_if_present()
-        operator = identify(config.operators if config else None, os_login(),
-                            self.operator_option or os.environ.get("XUEJI_OPERATOR"))
         database = self.database_override() or config.database
-        store = Store(database, config.busy_timeout if config else 10.0)
-        self._session = Session(
-            store=store,
-            operator=operator.name,
-            codes_table=config.codes if config else None,
+        self._session = open_session(
+            database,
+            busy_timeout=config.busy_timeout if config else 10.0,
+            codes=config.codes if config else None,
             limits=config.limits if config else cfg.SuspensionLimits(),
-            role=operator.role,
-            scope=operator.scope,
+            requested=self.operator_option or os.environ.get("XUEJI_OPERATOR"),
+            configured=config.operators if config else None,
+            witness=config.witness if config else None,
         )
-        if store.readable_by_others:
-            from xueji.cli import render
-            from xueji.domain.errors import N_
-
-            render.note(N_("Warning: {path} can be read by other users of this machine; it holds personal data "
-                           "(chmod o-rwx)."), path=str(database))
         return self._session
 
-    def unlogged(self) -> bool:
-        """Personal data was rendered but its access-log entry was not written."""
-        from xueji.cli import render
-
-        return bool(render.disclosure.shown)
-
-    def operator_for_codes(self):
-        """Only the office changes the code table."""
-        from xueji.domain.access import Action, identify
-
-        config = self.config()
-        operator = identify(config.operators, os_login(), self.operator_option or os.environ.get("XUEJI_OPERATOR"))
-        operator.require(Action.CODES)
-        return operator
-
-    def log_access(self) -> None:
-        """One access-log entry if this command showed personal data (render.person_view records each student)."""
-        from xueji.cli import render
-        from xueji.domain.errors import N_
-
-        if not render.disclosure.shown or self._session is None:
-            return
-        from xueji.services import access
-
-        if self._session.store.read_only:
-            # A read-only copy (a backup on read-only media) can be read, but cannot take the entry: say so.
-            render.note(N_("Warning: the database is read-only, so this look at personal data was not written to "
-                           "the access log."))
-            render.disclosure.shown = []
-            return
-        filters = {k: v for k, v in self.params.items()
-                   if v not in (None, False, [], ()) and k not in ("fmt", "purpose", "requester", "proof", "reveal")}
-        access.record(self._session, self.command, {k: str(v) if not isinstance(v, (int, list)) else v
-                                                    for k, v in filters.items()},
-                      render.disclosure.shown, revealed=render.disclosure.reveal, purpose=self.purpose,
-                      requester=self.requester, proof=self.proof)
-        render.disclosure.shown = []
+    def notices(self) -> list:
+        """What the services asked to tell the person (warnings), once."""
+        if self._session is None:
+            return []
+        items, self._session.notices = self._session.notices, []
+        return items
 
     def close(self) -> None:
         if self._session is not None:

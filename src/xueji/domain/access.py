@@ -37,6 +37,7 @@ class Action(StrEnum):
     REVEAL = "reveal"        # seeing full ID numbers and birth dates
     AUDIT = "audit"          # the access log, the audit trail and the integrity checks
     BACKUP = "backup"        # backups and restores
+    OPERATORS = "operators"  # adding and ending operators
 
 
 _ALLOWED = {
@@ -56,6 +57,7 @@ _ACTION_LABELS = {
     Action.REVEAL: N_("reveal personal data"),
     Action.AUDIT: N_("read the access log and the audit trail"),
     Action.BACKUP: N_("back up or restore the database"),
+    Action.OPERATORS: N_("change the operators"),
 }
 
 
@@ -66,6 +68,7 @@ class Operator:
     name: str
     role: Role = Role.OFFICE
     college: str | None = None
+    account: str | None = None  # the OS account behind the process (from its uid), recorded beside the name
 
     @property
     def scope(self) -> str | None:
@@ -123,35 +126,54 @@ def check_requester(requester: str | None, proof: str | None) -> tuple[str | Non
 
 @dataclass(frozen=True)
 class OperatorEntry:
-    """A row of the configuration's [operators] table."""
+    """One operator of the registry: a role, a college for college staff, and whether the account may record in
+    another operator's name (a shared or service account)."""
 
     role: Role
     college: str | None = None
-    act_as: bool = False  # a shared or service account that may record in another operator's name
+    act_as: bool = False
 
 
-def identify(table: dict[str, OperatorEntry] | None, account: str, requested: str | None) -> Operator:
-    """The operator of this process: the OS account, or the name it asks for if the table lets it act as others.
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """A person as it may be shown: birth date and ID number already masked unless the look was allowed to reveal."""
 
-    With no [operators] table the tool is single-user: whoever runs it is office staff.
-    """
-    wanted = (requested or "").strip() or None
-    if table is None:
-        return Operator(wanted or account, Role.OFFICE)
-    entry = table.get(account)
-    if entry is None:
-        raise PermissionDenied(
-            N_("The account {account} is not in the [operators] table."),
-            hint=N_("Ask the office to add it to the configuration."), account=account,
-        )
-    if wanted and wanted != account:
-        if not entry.act_as:
-            raise PermissionDenied(
-                N_("The account {account} may not record in another operator's name ({name})."),
-                account=account, name=wanted,
-            )
-        entry = table.get(wanted)
-        if entry is None:
-            raise PermissionDenied(N_("There is no operator {name} in the [operators] table."), name=wanted)
-        return Operator(wanted, entry.role, entry.college)
-    return Operator(account, entry.role, entry.college)
+    name: str
+    gender: str
+    birth_date: str
+    id_type: str
+    id_number: str
+    exam_no: str | None = None
+
+
+def masked_person(person, reveal: bool) -> PersonView:
+    """Masked: ID number 110105********002X and the birth year only. Revealed: as stored."""
+    if reveal:
+        return PersonView(person.name, person.gender, person.birth_date.isoformat(), person.id_type,
+                          person.id_number, person.exam_no)
+    return PersonView(person.name, person.gender, str(person.birth_date.year), person.id_type,
+                      mask_id(person.id_number), person.exam_no)
+
+
+PERSONAL_DETAIL_KEYS = ("id_number", "birth_date")
+
+
+def masked_detail(detail: dict, reveal: bool) -> dict:
+    """Personal data inside an event (a correction's before and after) is masked like everywhere else."""
+    if reveal:
+        return detail
+    out = {}
+    for key, value in detail.items():
+        if isinstance(value, dict):
+            value = masked_detail(value, reveal)
+        elif key == "id_number" and isinstance(value, str):
+            value = mask_id(value)
+        elif key == "birth_date" and isinstance(value, str):
+            value = value[:4]
+        out[key] = value
+    return out
+
+
+def shows_person(detail: dict) -> bool:
+    """An event detail holding a person's fields (a correction's before and after)."""
+    return "before" in detail or "after" in detail

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from xueji.domain.errors import N_
 
 GENESIS = "0" * 64
 
@@ -38,16 +40,44 @@ def record_hash(record: dict) -> str:
 
 
 def event_hash(event: dict, prev_hash: str) -> str:
-    values = ["event/1", *(event[k] for k in EVENT_FIELDS), prev_hash]
+    """event/2 adds the OS account behind the operator; events recorded before accounts were kept stay event/1
+    (changing an account afterwards changes the form, so the stored hash no longer matches either way)."""
+    account = event.get("account")
+    if account is None:
+        values = ["event/1", *(event[k] for k in EVENT_FIELDS), prev_hash]
+    else:
+        values = ["event/2", *(event[k] for k in EVENT_FIELDS), account, prev_hash]
     return hashlib.sha256(_ENCODER.encode(values).encode("utf-8")).hexdigest()
 
 
-def chain(events: Iterable[dict], prev_hash: str) -> Iterator[tuple[dict, str, str]]:
-    """(event, prev_hash, hash) for new events appended after ``prev_hash``."""
-    for event in events:
-        digest = event_hash(event, prev_hash)
-        yield event, prev_hash, digest
-        prev_hash = digest
+# --- the ledger: everything that is not a student's event, in a chain of its own ------------------
+#
+# Access-log entries, requests and their decisions, and changes of operators. Each entry holds the canonical body
+# of the row it records; verification recomputes the body from the row, so a row changed, removed or added behind
+# xueji's back, or a ledger entry removed or changed, is found.
+
+ACCESS_FIELDS = ("id", "at", "operator", "account", "command", "filters", "shown", "revealed", "purpose", "requester",
+                 "proof")
+REQUEST_FIELDS = ("id", "action", "college", "student_no", "payload", "submitted_by", "submitted_at", "account")
+DECISION_FIELDS = ("id", "status", "decided_by", "decided_at", "doc_no", "decision_reason", "result")
+OPERATOR_FIELDS = ("id", "name", "role", "college", "act_as", "added_at", "added_by", "added_account", "ended_at",
+                   "ended_by", "end_reason")
+LEDGER_FIELDS = ("id", "kind", "ref", "at", "account", "operator", "body")
+
+
+def body(kind: str, row: dict, students: Iterable[str] = ()) -> str:
+    """The canonical text of a row as the ledger records it."""
+    fields = {"access": ACCESS_FIELDS, "request": REQUEST_FIELDS, "decision": DECISION_FIELDS,
+              "operator": OPERATOR_FIELDS}[kind]
+    values = [f"{kind}/1", *(row[k] for k in fields)]
+    if kind == "access":
+        values.append(hashlib.sha256("\n".join(sorted(students)).encode("utf-8")).hexdigest())
+    return _ENCODER.encode(values)
+
+
+def ledger_hash(entry: dict, prev_hash: str) -> str:
+    values = ["ledger/1", *(entry[k] for k in LEDGER_FIELDS), prev_hash]
+    return hashlib.sha256(_ENCODER.encode(values).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -64,8 +94,6 @@ def verify(events: Iterable[dict], records: Iterable[dict]) -> tuple[int, str, l
     """Recompute the chain over stored events (in id order, each with ``prev_hash`` and ``hash``) and compare each
     student's record with its last event. Both are read as streams. Returns (events read, head hash, breaks — the
     first one first)."""
-    from xueji.domain.errors import N_
-
     breaks: list[Break] = []
     expected_prev = GENESIS
     count = 0
@@ -104,4 +132,50 @@ def verify(events: Iterable[dict], records: Iterable[dict]) -> tuple[int, str, l
             "Event {id} belongs to {student_no}, whose record is missing."),
             {"id": last_of[student_no]["id"], "student_no": student_no}))
     breaks.sort(key=lambda b: (b.event_id is None, b.event_id or 0))
+    return count, head, breaks
+
+
+_LEDGER_SUBJECTS = {"access": N_("access-log entry"), "request": N_("request"), "decision": N_("decision on request"),
+                    "operator": N_("operator record")}
+
+
+def verify_ledger(entries: Iterable[dict], rows: dict[tuple[str, int], str]) -> tuple[int, str, list[Break]]:
+    """Recompute the ledger's chain and compare each recorded row (``rows``: (kind, ref) → the body of the row as it
+    stands now) with its last ledger entry. Returns (entries read, head hash, breaks)."""
+    from xueji.domain.errors import Msgid
+
+    breaks: list[Break] = []
+    expected_prev = GENESIS
+    head = GENESIS
+    count = 0
+    last: dict[tuple[str, int], tuple[int, str]] = {}
+    for entry in entries:
+        count += 1
+        params = {"id": entry["id"], "kind": Msgid(_LEDGER_SUBJECTS.get(entry["kind"], entry["kind"])),
+                  "ref": entry["ref"]}
+        if entry["prev_hash"] != expected_prev:
+            breaks.append(Break(None, None, N_(
+                "Ledger entry {id} ({kind} {ref}) does not follow the entry before it: an entry was removed, inserted "
+                "or changed before it."), params))
+        if ledger_hash(entry, entry["prev_hash"]) != entry["hash"]:
+            breaks.append(Break(None, None, N_("Ledger entry {id} ({kind} {ref}) was changed after it was recorded."),
+                                params))
+        expected_prev = head = entry["hash"]
+        last[(entry["kind"], entry["ref"])] = (entry["id"], entry["body"])
+    for key, text in rows.items():
+        kind, ref = key
+        params = {"kind": Msgid(_LEDGER_SUBJECTS[kind]), "ref": ref}
+        if key not in last:
+            breaks.append(Break(None, None, N_("The {kind} {ref} is not in the ledger: it was added outside xueji."),
+                                params))
+        elif last[key][1] != text:
+            breaks.append(Break(None, None, N_(
+                "The {kind} {ref} no longer matches ledger entry {id}: it was changed outside xueji."),
+                params | {"id": last[key][0]}))
+    for key, (entry_id, _) in last.items():
+        if key not in rows:
+            kind, ref = key
+            breaks.append(Break(None, None, N_("The {kind} {ref} recorded in ledger entry {id} is missing: it was "
+                                               "removed outside xueji."),
+                                {"kind": Msgid(_LEDGER_SUBJECTS.get(kind, kind)), "ref": ref, "id": entry_id}))
     return count, head, breaks

@@ -58,6 +58,7 @@ class Event:
     submitted_by: str | None = None  # the college operator whose request this was, or the office operator
     approved_by: str | None = None   # the office operator who approved it
     request_id: int | None = None
+    account: str | None = None       # the OS account behind the operator (from the process's user id)
 
     @property
     def jyt_code(self) -> str | None:
@@ -82,6 +83,7 @@ class ChangeRequest:
     decided_at: str | None
     doc_no: str | None
     decision_reason: str | None
+    account: str | None
     payload: dict
 
 

@@ -1,7 +1,8 @@
 """Writing tables to files: CSV (optionally with a BOM for Excel), XLSX and JSON.
 
-Every file is written to a temporary name and renamed into place, readable by its owner only.
-CSV and XLSX cells that a spreadsheet would run as a formula are neutralised.
+Every file is written through ``files.safe`` (an exclusive temporary name, owner-only, then put in place; an
+existing target refused unless forced). CSV and XLSX cells that a spreadsheet would run as a formula are
+neutralised, here and on standard output alike.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,40 +35,50 @@ def check_target(path: Path) -> str:
     return suffix
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _cell(value):
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return value
 
 
-def write(path: Path, keys: list[str], headers: list[str], records: Iterable[dict], *, excel: bool = False,
-          text_columns: Iterable[str] = (), sheet_title: str = "xueji") -> int:
-    """Write records (dicts with ``keys``) under ``headers``; returns how many rows were written."""
-    suffix = check_target(path)
-    records = list(records)
+def encode(suffix: str, keys: list[str], headers: list[str], records: list[dict], *, excel: bool = False,
+           text_columns: Iterable[str] = (), sheet_title: str = "xueji") -> bytes:
+    """The bytes of a .json, .csv or .xlsx file of ``records`` (dicts with ``keys``) under ``headers``."""
     if suffix == ".json":
-        _write_private(path, (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    elif suffix == ".csv":
+        return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if suffix == ".csv":
         buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
-        writer.writerow(headers)
-        for record in records:
-            writer.writerow([neutralise(_cell(record.get(k))) for k in keys])
-        _write_private(path, buffer.getvalue().encode("utf-8-sig" if excel else "utf-8"))
-    else:
-        _write_private(path, _xlsx(keys, headers, records, set(text_columns), sheet_title))
+        write_csv(buffer, keys, records, headers=headers, lineterminator="\r\n" if excel else "\n")
+        return buffer.getvalue().encode("utf-8-sig" if excel else "utf-8")
+    return _xlsx(keys, headers, records, set(text_columns), sheet_title)
+
+
+def write_csv(stream, keys, records: Iterable[dict], *, headers=None, lineterminator: str = "\n") -> None:
+    """CSV rows, every cell formula-safe (files and standard output alike)."""
+    writer = csv.writer(stream, lineterminator=lineterminator)
+    writer.writerow(headers if headers is not None else keys)
+    for record in records:
+        writer.writerow([neutralise(_cell(record.get(k))) for k in keys])
+
+
+def prepare(path: Path, keys: list[str], headers: list[str], records: Iterable[dict], *, excel: bool = False,
+            text_columns: Iterable[str] = (), sheet_title: str = "xueji", force: bool = False):
+    """Write the file under a temporary name; ``publish()`` on the result puts it in place."""
+    from xueji.files import safe
+
+    suffix = check_target(path)
+    safe.check_new(path, force)
+    records = list(records)
+    return safe.prepare(path, encode(suffix, keys, headers, records, excel=excel, text_columns=text_columns,
+                                     sheet_title=sheet_title), force)
+
+
+def write(path: Path, keys: list[str], headers: list[str], records: Iterable[dict], *, excel: bool = False,
+          text_columns: Iterable[str] = (), sheet_title: str = "xueji", force: bool = False) -> int:
+    """Write records (dicts with ``keys``) under ``headers``; returns how many rows were written."""
+    records = list(records)
+    prepare(path, keys, headers, records, excel=excel, text_columns=text_columns, sheet_title=sheet_title,
+            force=force).publish()
     return len(records)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from xueji.files.export import _write_private, append_rows, check_target
+from xueji.files.export import append_rows, check_target
 
 
 def _sheet(workbook, title: str, heading: str, headers: list[str], rows: list[list], text_columns=()):
@@ -61,7 +61,7 @@ def _pie_chart(sheet, title: str, rows: int, anchor: str):
     sheet.add_chart(chart, anchor)
 
 
-def annual(path: Path, sheets: list[dict]) -> None:
+def annual(path: Path, sheets: list[dict], force: bool = False):
     """Sheets: dicts with title, heading, headers, rows, chart ('bar', 'stacked', 'pie' or None), text_columns."""
     from openpyxl import Workbook
 
@@ -77,10 +77,10 @@ def annual(path: Path, sheets: list[dict]) -> None:
         elif spec.get("chart"):
             _bar_chart(sheet, spec["heading"], len(spec["rows"]), len(spec["headers"]), anchor,
                        stacked=spec["chart"] == "stacked")
-    _save(workbook, path)
+    return _save(workbook, path, force)
 
 
-def class_list(path: Path, title: str, headers: list[str], rows: list[list], text_columns=(0,)) -> None:
+def class_list(path: Path, title: str, headers: list[str], rows: list[list], text_columns=(0,), force: bool = False):
     """A printable class list: A4, the header row repeated on every page, numbers as text."""
     from openpyxl import Workbook
 
@@ -95,10 +95,13 @@ def class_list(path: Path, title: str, headers: list[str], rows: list[list], tex
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "3:3"
     sheet.print_options.horizontalCentered = True
-    _save(workbook, path)
+    return _save(workbook, path, force)
 
 
-def _save(workbook, path: Path) -> None:
+def _save(workbook, path: Path, force: bool):
+    """The workbook under a temporary name (files.safe); the caller publishes it."""
+    from xueji.files import safe
+
     buffer = io.BytesIO()
     workbook.save(buffer)
-    _write_private(path, buffer.getvalue())
+    return safe.prepare(path, buffer.getvalue(), force)

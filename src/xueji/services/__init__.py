@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,10 +27,16 @@ class Session:
     scope: str | None = None        # college staff see their own college only
     approval: tuple | None = None   # (submitted_by, request_id) while the office applies a college's request
     rehearsal: bool = False         # validating a college's request: everything is rolled back
+    account: str = field(default_factory=lambda: os_account())  # the OS account, from the process's user id
+    look: "Look" = field(default_factory=lambda: Look("api"))     # how the caller asked to see personal data
+    notices: list = field(default_factory=list)  # (msgid, params) the caller should tell the person
 
     @property
     def actor(self) -> Operator:
-        return Operator(self.operator, self.role, self.scope)
+        return Operator(self.operator, self.role, self.scope, self.account)
+
+    def notice(self, message: str, **params) -> None:
+        self.notices.append((message, params))
 
     def require(self, action: Action) -> None:
         self.actor.require(action)
@@ -50,7 +57,8 @@ class Session:
         """An event stamped with who recorded it, who submitted it and who approved it."""
         submitted_by, request_id = self.approval or (self.operator, None)
         return Event(kind, on, self.operator, before, after, reason, doc_no, detail or {},
-                     submitted_by=submitted_by, approved_by=self.operator, request_id=request_id)
+                     submitted_by=submitted_by, approved_by=self.operator, request_id=request_id,
+                     account=self.account)
 
     @property
     def codes(self) -> CodeTable:
@@ -60,3 +68,27 @@ class Session:
                 hint=N_("Run `xueji init` here, or point to the file with --config or $XUEJI_CONFIG."),
             )
         return self.codes_table
+
+
+@dataclass
+class Look:
+    """A use case that shows personal data: the command, whether to reveal (checked against the role), why, and for
+    a student's or guardian's own request (§八.1) who asked and the proof shown."""
+
+    command: str
+    reveal: bool = False
+    purpose: str | None = None
+    requester: str | None = None
+    proof: str | None = None
+
+
+def os_account() -> str:
+    """The OS account running the process, from its user id (not from $USER, which anyone can set)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        import getpass
+
+        return getpass.getuser()

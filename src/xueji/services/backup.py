@@ -33,6 +33,8 @@ def verify_file(path: Path) -> tuple[int, str]:
                                    detail="; ".join(r[0] for r in rows[:3]))
         repo = Repository(conn)
         count, head, breaks = audit.verify(repo.chain_events(), repo.records())
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ledger'").fetchone():  # older versions had none
+            breaks += audit.verify_ledger(repo.ledger_entries(), repo.ledger_rows())[2]
     except sqlite3.DatabaseError as error:
         raise IntegrityFailure(N_("{path} is not a readable xueji database: {detail}"), path=str(path),
                                detail=str(error)) from None
@@ -67,7 +69,7 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
 def backup(session: Session, destination: str | Path) -> Copy:
     session.require(Action.BACKUP)
     target = Path(destination).expanduser().absolute()
-    if target.exists():
+    if os.path.lexists(target):  # a dangling link too: a backup is never written through a link
         raise RuleViolation(N_("{path} already exists; a backup never overwrites a file."),
                             hint=N_("Give a new name, e.g. with the date in it."), path=str(target))
     if not target.parent.is_dir():

@@ -19,7 +19,7 @@ from xueji.domain.status import EventKind, Status, status_from_text
 from xueji.domain.validate import FIELD_LABELS
 from xueji.files.roster import Roster
 from xueji.services import Session
-from xueji.services.registry import Admission, admit, register
+from xueji.services.registry import Admission, admit, duplicate_message, register
 
 Progress = Callable[[int, int], None]
 
@@ -129,7 +129,7 @@ def enroll_roster(
     if problems:
         raise RosterInvalid(problems)
 
-    with session.store.transaction(commit=not dry_run) as repo:
+    with session.store.transaction() as repo:
         live = repo.live_registrations([(a.person.id_type, a.person.id_number) for _, a in admissions])
         skipped, fresh = [], []
         for row_number, admission in admissions:
@@ -139,9 +139,9 @@ def enroll_roster(
             elif skip_existing and _same_programme(existing, admission.placement):
                 skipped.append(Skipped(row_number, existing, admission.person.name))
             else:
+                message, params = duplicate_message(session, existing)
                 problems.append(RowProblem(row_number, roster.column("id_number"), admission.person.id_number,
-                                           N_("This person already holds a live registration: {student_no}."),
-                                           {"student_no": existing}))
+                                           message, params))
         if problems:
             raise RosterInvalid(problems)
         people = _arrange(repo, fresh, order, size if needs_class else None)
@@ -150,6 +150,8 @@ def enroll_roster(
         enrolled = register(repo, people, session)
         if progress:
             progress(len(roster.rows) * 2, len(roster.rows) * 2)
+        if not dry_run:
+            repo.commit()
     enrolled.sort(key=lambda student: student.student_no)
     return RosterResult(enrolled, skipped, dry_run, time.perf_counter() - started)
 
@@ -279,7 +281,7 @@ def import_records(session: Session, roster: Roster, *, dry_run: bool = False, p
             progress(index, len(roster.rows))
     if problems:
         raise RosterInvalid(problems)
-    with session.store.transaction(commit=not dry_run) as repo:
+    with session.store.transaction() as repo:
         existing = repo.existing_numbers([s.student_no for _, s, _ in records])
         live = repo.live_registrations([(s.person.id_type, s.person.id_number) for _, s, _ in records if s.status.is_live])
         for row_number, student, _ in records:
@@ -289,9 +291,9 @@ def import_records(session: Session, roster: Roster, *, dry_run: bool = False, p
                                            {"student_no": student.student_no}))
             key = (student.person.id_type, student.person.id_number)
             if student.status.is_live and key in live:
+                message, params = duplicate_message(session, live[key])
                 problems.append(RowProblem(row_number, roster.column("id_number"), student.person.id_number,
-                                           N_("This person already holds a live registration: {student_no}."),
-                                           {"student_no": live[key]}))
+                                           message, params))
         if problems:
             raise RosterInvalid(problems)
         stored = repo.add_many([s for _, s, _ in records], ["import"] * len(records))
@@ -301,6 +303,8 @@ def import_records(session: Session, roster: Roster, *, dry_run: bool = False, p
                                     **({"until": student.suspended_until.isoformat()} if student.suspended_until else {})}))
             for student, (_, _, enrolled_on) in zip(stored, records)
         ])
+        if not dry_run:
+            repo.commit()
     if progress:
         progress(len(roster.rows), len(roster.rows))
     stored.sort(key=lambda student: student.student_no)

@@ -129,6 +129,7 @@ def build(folder: Path, operator: str, language: str, today: date | None = None)
                     year=str(cohort), date=date(cohort, 9, 1).isoformat(), doc_no=f"招生〔{cohort}〕1號"))
             with session.store.transaction() as repo:
                 students = registry.register(repo, admissions, session)
+                repo.commit()
             cohorts[cohort] = [s.student_no for s in students]
         _walk(session, cohorts, latest, rng, today)
         counts: dict[str, int] = {}

@@ -1,32 +1,25 @@
-"""Read-only use cases: finding students and showing a record with its history."""
+"""Looks at the registry: finding students, a record with its history, views after a change, exports.
+
+Each reads through ``disclosure``: masked unless revealed, one access-log entry in the same unit of work."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from xueji.domain import validate as v
-from xueji.domain.access import Action
+from xueji.domain.access import Action, masked_detail
 from xueji.domain.errors import N_, InvalidData
 from xueji.domain.model import Event, Student
 from xueji.domain.number import parse_number
 from xueji.domain.status import Status, status_from_text
 from xueji.services import Session
+from xueji.services.disclosure import disclose, viewing
 from xueji.store.repository import StudentFilter
 
 
-def query(
-    session: Session,
-    *,
-    student_no: str | None = None,
-    name: str | None = None,
-    id_number: str | None = None,
-    year: str | None = None,
-    college: str | None = None,
-    major: str | None = None,
-    klass: str | None = None,
-    statuses: list[str] | None = None,
-    limit: str | None = "100",
-) -> tuple[list[Student], int]:
-    """Students matching every filter given, newest first; and how many match in all."""
-    session.require(Action.READ)
+def _filter(session: Session, *, student_no=None, name=None, id_number=None, year=None, college=None, major=None,
+            klass=None, statuses=None) -> StudentFilter:
+    """The filters of a query or an export, validated together."""
     check = v.Collector()
     f = StudentFilter(scope=session.scope)
     if student_no is not None:
@@ -34,6 +27,11 @@ def query(
     if name is not None:
         f.name = check(lambda: v.label(name, "name", max_len=v.NAME_MAX))
     if id_number is not None:
+        # Finding someone by a full ID number discloses it (a masked number plus a birth year leaves ~34 guesses):
+        # only a role that may reveal, with a purpose, and logged.
+        session.require(Action.REVEAL)
+        if not (session.look.purpose or "").strip():
+            check.fail(InvalidData.one("purpose", "", N_("Searching by ID number needs --purpose: say why.")))
         f.id_number = check(lambda: _id_search(id_number))
     if year is not None:
         f.year = check(lambda: v.year(year, session.today))
@@ -49,9 +47,71 @@ def query(
         f.klass = check(lambda: v.class_code(klass))
     for status in statuses or []:
         f.statuses.append(check(lambda s=status: _status(s)))
+    check.done()
+    return f
+
+
+def _asked(f: StudentFilter, **extra) -> dict:
+    return {"student_no": f.student_no, "name": f.name, "id_number": f.id_number, "year": f.year,
+            "college": f.college, "major": f.major, "class": f.klass, "status": list(f.statuses), **extra}
+
+
+def query(
+    session: Session,
+    *,
+    student_no: str | None = None,
+    name: str | None = None,
+    id_number: str | None = None,
+    year: str | None = None,
+    college: str | None = None,
+    major: str | None = None,
+    klass: str | None = None,
+    statuses: list[str] | None = None,
+    limit: str | None = "100",
+) -> tuple[list[Student], int]:
+    """Students matching every filter given, newest first (masked views, logged); and how many match in all."""
+    session.require(Action.READ)
+    check = v.Collector()
+    f = check(lambda: _filter(session, student_no=student_no, name=name, id_number=id_number, year=year,
+                              college=college, major=major, klass=klass, statuses=statuses))
     count = check(lambda: v.limit(limit if limit is not None else "100"))
     check.done()
-    return session.store.reader().query(f, count)
+    with viewing(session) as repo:
+        found, total = repo.query(f, count)
+        views = disclose(session, repo, found, _asked(f, limit=count))
+        repo.commit()
+    return views, total
+
+
+def export(session: Session, prepare, **filters):
+    """Students matching the filters, handed to ``prepare`` (which writes a file not yet visible); the access-log
+    entry is committed before the file is put in place, and no file appears if it cannot be."""
+    session.require(Action.READ)
+    f = _filter(session, **filters)
+    pending = None
+    try:
+        with viewing(session) as repo:
+            found, _ = repo.query(f, 0)
+            views = disclose(session, repo, found, _asked(f))
+            pending = prepare(views)
+            repo.commit()
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+        raise
+    pending.publish()
+    return pending.path, len(views)
+
+
+def views(session: Session, student_nos: list[str], filters: dict | None = None) -> list[Student]:
+    """Students by number as they may be shown, e.g. after a change printed as data (one logged look)."""
+    session.require(Action.READ)
+    with viewing(session) as repo:
+        found = [repo.get(no) for no in student_nos]
+        shown = disclose(session, repo, [s for s in found if s is not None and
+                                         (not session.scope or s.current.college == session.scope)], filters)
+        repo.commit()
+    return shown
 
 
 def _id_search(value: str) -> str:
@@ -72,9 +132,13 @@ def _status(value: str) -> str:
 
 
 def show(session: Session, student_no: str) -> tuple[Student, list[Event]]:
-    """A record and its whole history."""
+    """A record and its whole history, as it may be shown (one logged look, in every output format)."""
     session.require(Action.READ)
     number = str(parse_number(student_no))
-    repo = session.store.reader()
-    student = session.visible(repo.get(number), number)
-    return student, repo.events(student)
+    with viewing(session) as repo:
+        student = session.visible(repo.get(number), number)
+        events = repo.events(student)
+        view = disclose(session, repo, [student], {"student_no": number})[0]
+        repo.commit()
+    reveal = session.look.reveal
+    return view, [replace(e, detail=masked_detail(e.detail, reveal)) for e in events]

@@ -75,6 +75,20 @@ def admit(
     return Admission(who, where, on, doc, school)
 
 
+def duplicate_message(session: Session, existing: str) -> tuple[str, dict]:
+    """The one message for a person who already holds a live registration. College staff learn the fact, and the
+    number only when it is their own college's (another college's numbers are not theirs to see)."""
+    if session.scope and existing[4:6] != session.scope:
+        return N_("This person already holds a live registration in another college."), {}
+    return N_("This person already holds a live registration: {student_no}."), {"student_no": existing}
+
+
+def duplicate(session: Session, existing: str) -> DuplicateRegistration:
+    message, params = duplicate_message(session, existing)
+    return DuplicateRegistration(message, hint=N_("One person holds one registration; withdraw or close the other "
+                                                  "first."), **params)
+
+
 def register(repo: Repository, admissions: list[Admission], session: Session) -> list[Student]:
     """Number and store admissions inside the caller's transaction: one record and one event each.
 
@@ -89,11 +103,7 @@ def register(repo: Repository, admissions: list[Admission], session: Session) ->
         key = (who.id_type, who.id_number)
         existing = seen.get(key)
         if existing:
-            raise DuplicateRegistration(
-                N_("This person already holds a live registration: {student_no}."),
-                hint=N_("One person holds one registration; withdraw or close the other first."),
-                student_no=existing,
-            )
+            raise duplicate(session, existing)
         prefix = class_prefix(where.year, where.college, where.major, where.klass)
         if prefix not in highest:
             highest[prefix] = repo.highest_seat(prefix) or 0
@@ -114,7 +124,9 @@ def enroll(session: Session, person: PersonInput, **placement) -> Student:
     """Create a registration and issue the next number of the class (§五). With ``from_school``: a transfer in (§六.1)."""
     admission = admit(session, person, **placement)
     with session.store.transaction() as repo:
-        return register(repo, [admission], session)[0]
+        student = register(repo, [admission], session)[0]
+        repo.commit()
+    return student
 
 
 def _enrollment_day(where, on: date) -> date:
@@ -132,7 +144,9 @@ def _change(session: Session, student_no: str, kind: EventKind, *, date: str | N
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     check.done()
     with session.store.transaction() as repo:
-        return _apply(session, repo, _get(session, repo, number), kind, on, why, doc, extra)
+        student = _apply(session, repo, _get(session, repo, number), kind, on, why, doc, extra)
+        repo.commit()
+    return student
 
 
 def _apply(session: Session, repo: Repository, student: Student, kind: EventKind, on: date, why: str | None,
@@ -249,8 +263,10 @@ def graduate(session: Session, student_nos: list[str], *, outcome: str | None = 
         check.fail(InvalidData.one("student_no", "", N_("Name at least one student number.")))
     check.done()
     with session.store.transaction() as repo:
-        return [_apply(session, repo, _get(session, repo, number), kind, on, None, doc)
-                for number in dict.fromkeys(numbers)]
+        closed = [_apply(session, repo, _get(session, repo, number), kind, on, None, doc)
+                  for number in dict.fromkeys(numbers)]
+        repo.commit()
+    return closed
 
 
 @dataclass
@@ -270,6 +286,9 @@ def graduate_cohort(session: Session, *, year: str | None, college: str | None =
     if college is not None:
         found = check(lambda: session.codes.college(college))
         f.college = found.code if found else None
+        if found is not None and session.scope and found.code != session.scope:
+            raise PermissionDenied(N_("College staff of {college} may close their own college's students only."),
+                                   college=session.scope)
         if major is not None and found is not None:
             f.major = check(lambda: session.codes.major(found, major).code)
     elif major is not None:
@@ -281,7 +300,7 @@ def graduate_cohort(session: Session, *, year: str | None, college: str | None =
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     check.done()
     closed, skipped = [], []
-    with session.store.transaction(commit=not dry_run) as repo:
+    with session.store.transaction() as repo:
         students, _ = repo.query(f, 0)
         for student in sorted(students, key=lambda s: s.student_no):
             if student.student_no in skip:
@@ -290,16 +309,24 @@ def graduate_cohort(session: Session, *, year: str | None, college: str | None =
                 skipped.append((student, "status"))
             else:
                 closed.append(_apply(session, repo, student, kind, on, None, doc))
+        if not dry_run:
+            repo.commit()
     return CohortResult(closed, skipped, dry_run)
 
 
 def overdue(session: Session, on: str | None = None) -> list[tuple[Student, int]]:
-    """Suspended students whose suspension ended before ``on`` (default today), with the days overdue."""
+    """Suspended students whose suspension ended before ``on`` (default today), with the days overdue (a logged look)."""
+    from xueji.services.disclosure import disclose, viewing
+
     day = v.iso_date(on, "date") if on else session.today
     session.require(Action.READ)
-    students, _ = session.store.reader().query(StudentFilter(statuses=[Status.SUSPENDED.value], scope=session.scope), 0)
-    late = [(s, (day - s.suspended_until).days) for s in students if s.suspended_until and s.suspended_until < day]
-    return sorted(late, key=lambda item: (-item[1], item[0].student_no))
+    with viewing(session) as repo:
+        students, _ = repo.query(StudentFilter(statuses=[Status.SUSPENDED.value], scope=session.scope), 0)
+        late = sorted([(s, (day - s.suspended_until).days) for s in students
+                       if s.suspended_until and s.suspended_until < day], key=lambda item: (-item[1], item[0].student_no))
+        shown = disclose(session, repo, [s for s, _ in late], {"on": day.isoformat()})
+        repo.commit()
+    return [(view, days) for view, (_, days) in zip(shown, late)]
 
 
 AMENDABLE = ("name", "gender", "birth_date", "id_type", "id_number", "exam_no")
@@ -336,13 +363,13 @@ def amend(session: Session, student_no: str, *, name: str | None = None, gender:
         if {"id_number", "id_type"} & before.keys() and student.status.is_live:
             other = repo.live_registration(person.id_type, person.id_number)
             if other and other != number:
-                raise DuplicateRegistration(N_("This person already holds a live registration: {student_no}."),
-                                            student_no=other)
+                raise duplicate(session, other)
         updated = replace(student, person=person)
         repo.update(updated)
         repo.add_event(updated, session.event(
             EventKind.AMEND, session.today, student.status, student.status, why, doc,
             {"before": before, "after": {f: _stored(person, f) for f in before}}))
+        repo.commit()
     return updated
 
 
@@ -366,8 +393,7 @@ def reinstate(session: Session, student_no: str, *, reason: str | None = None, d
         restored = reinstatement(student.status, closing.status_before if closing else None, number)
         other = repo.live_registration(student.person.id_type, student.person.id_number)
         if other:
-            raise DuplicateRegistration(N_("This person already holds a live registration: {student_no}."),
-                                        student_no=other)
+            raise duplicate(session, other)
         until = None
         if restored == Status.SUSPENDED:
             suspension = next(e for e in reversed(events) if e.kind == EventKind.SUSPEND)
@@ -375,4 +401,5 @@ def reinstate(session: Session, student_no: str, *, reason: str | None = None, d
         updated = replace(student, status=restored, status_since=session.today, suspended_until=until)
         repo.update(updated)
         repo.add_event(updated, session.event(EventKind.REINSTATE, session.today, student.status, restored, why, doc))
+        repo.commit()
     return updated

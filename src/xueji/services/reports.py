@@ -11,6 +11,7 @@ from xueji.domain.access import Action
 from xueji.domain.errors import N_, InvalidData
 from xueji.domain.model import Student
 from xueji.services import Session
+from xueji.services.disclosure import disclose, viewing
 from xueji.services.queries import _status
 from xueji.store.repository import StudentFilter
 
@@ -40,7 +41,8 @@ def stats(session: Session, *, by: str | None = None, year: str | None = None, c
         f.college = check(lambda: codes.college(college).code if codes else v.two_digit_code(college, "college"))
     f.statuses = [check(lambda s=s: _status(s)) for s in statuses or []]
     check.done()
-    return dims, session.store.reader().counts(f, dims)
+    with session.store.snapshot() as repo:
+        return dims, repo.counts(f, dims)
 
 
 @dataclass
@@ -54,26 +56,50 @@ class Annual:
     overdue: list[tuple[Student, int]] = field(default_factory=list)
 
 
-def annual(session: Session, year: str | None, school: str = "") -> Annual:
+def _publish(session: Session, work, prepare):
+    """Read, disclose and lay out a paper in one unit of work; the file appears only after its access-log entry is
+    committed, and not at all if that fails."""
+    pending = None
+    try:
+        with viewing(session) as repo:
+            result = work(repo)
+            pending = prepare(result)
+            repo.commit()
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+        raise
+    pending.publish()
+    return result
+
+
+def annual(session: Session, year: str | None, school: str = "", prepare=None) -> Annual:
+    """The year's figures; the overdue students in it are a logged look. With ``prepare`` (a function that lays the
+    report out as a file not yet visible), the file is put in place once the look is logged."""
     session.require(Action.READ)
     y = v.year(year, session.today)
-    repo = session.store.reader()
-    end = date(y, 12, 31)
-    report = Annual(y, school)
-    report.enrollments = repo.enrollments_in(y, session.scope)
-    report.changes = repo.changes_in(y, session.scope)
-    report.headcount = repo.headcount_at(end, session.scope)
-    report.outcomes = [row for row in report.changes if row[0] in ("graduate", "complete", "incomplete")]
-    day = min(end, session.today)
-    suspended, _ = repo.query(StudentFilter(statuses=["suspended"], scope=session.scope), 0)
-    report.overdue = sorted(((s, (day - s.suspended_until).days) for s in suspended
-                             if s.suspended_until and s.suspended_until < day), key=lambda item: -item[1])
-    return report
+
+    def work(repo) -> Annual:
+        end = date(y, 12, 31)
+        report = Annual(y, school)
+        report.enrollments = repo.enrollments_in(y, session.scope)
+        report.changes = repo.changes_in(y, session.scope)
+        report.headcount = repo.headcount_at(end, session.scope)
+        report.outcomes = [row for row in report.changes if row[0] in ("graduate", "complete", "incomplete")]
+        day = min(end, session.today)
+        suspended, _ = repo.query(StudentFilter(statuses=["suspended"], scope=session.scope), 0)
+        late = sorted(((s, (day - s.suspended_until).days) for s in suspended
+                       if s.suspended_until and s.suspended_until < day), key=lambda item: -item[1])
+        shown = disclose(session, repo, [s for s, _ in late], {"year": y})
+        report.overdue = [(view, days) for view, (_, days) in zip(shown, late)]
+        return report
+
+    return _publish(session, work, prepare or _nothing)
 
 
 def class_list(session: Session, *, year: str | None, college: str | None, major: str | None,
-               klass: str | None) -> tuple[tuple, list[Student]]:
-    """The students currently placed in one class (花名冊), by number."""
+               klass: str | None, prepare=None) -> tuple[tuple, list[Student]]:
+    """The students currently placed in one class (花名冊), by number: a logged look."""
     session.require(Action.READ)
     check = v.Collector()
     y = check(lambda: v.year(year, session.today))
@@ -81,6 +107,25 @@ def class_list(session: Session, *, year: str | None, college: str | None, major
     m = check(lambda: session.codes.major(found, major)) if found else None
     k = check(lambda: v.class_code(klass))
     check.done()
-    students, _ = session.store.reader().query(
-        StudentFilter(year=y, college=found.code, major=m.code, klass=k, scope=session.scope), 0)
-    return (y, found, m, k), sorted(students, key=lambda s: s.student_no)
+
+    def work(repo):
+        students, _ = repo.query(StudentFilter(year=y, college=found.code, major=m.code, klass=k, scope=session.scope), 0)
+        shown = disclose(session, repo, sorted(students, key=lambda s: s.student_no),
+                         {"year": y, "college": found.code, "major": m.code, "class": k})
+        return (y, found, m, k), shown
+
+    return _publish(session, work, prepare or _nothing)
+
+
+class _Nothing:
+    path = None
+
+    def publish(self) -> None:
+        pass
+
+    def discard(self) -> None:
+        pass
+
+
+def _nothing(_result) -> _Nothing:
+    return _Nothing()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from xueji.domain import validate as v
 from xueji.domain.access import Action
-from xueji.domain.errors import N_, RuleViolation
+from xueji.domain.errors import N_, PermissionDenied, RuleViolation
 from xueji.domain.model import ChangeRequest as Request
 from xueji.domain.model import REQUEST_STATES, PersonInput
 from xueji.files.roster import Roster, Row
@@ -68,28 +68,60 @@ def _decode_value(value):
 
 
 def perform(session: Session, action: str, *args, **kwargs):
-    """Make a change: at once for the office; as a request for college staff. Returns the result or ``Submitted``."""
+    """Make a change: at once for the office; as a request for college staff. Returns the result or ``Submitted``.
+
+    A dry run is never a request: it is checked (as a rehearsal for college staff) and nothing is written."""
     function = ACTIONS[action]
     session.require(Action.CHANGE)
     if not session.actor.makes_requests:
         return function(session, *args, **kwargs)
-    with session.store.transaction(commit=False) as repo:  # the college's review: every rule, nothing kept
+    if kwargs.get("dry_run"):
+        session.rehearsal = True
+        try:
+            result = function(session, *args, **kwargs)
+        finally:
+            session.rehearsal = False
+        _confined(session.scope, result)
+        return result
+    with session.store.transaction() as repo:  # the college's review: every rule, nothing kept (no commit)
         basis = {number: repo.last_event_id(number) for number in _targets(action, args)}
         session.rehearsal = True
         try:
-            function(session, *args, **kwargs)
+            result = function(session, *args, **kwargs)
         finally:
             session.rehearsal = False
+        _confined(session.scope, result)
     payload = {"args": [_encode_value(a) for a in args],
                "kwargs": {k: _encode_value(v) for k, v in kwargs.items() if k not in ("progress", "session")},
                "basis": basis}
     with session.store.transaction() as repo:
-        request_id = repo.add_request(action, session.scope, next(iter(basis), None), payload, session.operator)
+        request_id = repo.add_request(action, session.scope, next(iter(basis), None), payload, session.operator,
+                                      session.account)
+        repo.commit()
     return Submitted(request_id, action)
 
 
+def _touched(result) -> list:
+    students = result if isinstance(result, list) else (
+        getattr(result, "enrolled", None) or getattr(result, "closed", None))
+    if students is None and hasattr(result, "student_no"):
+        students = [result]
+    return list(students or [])
+
+
+def _confined(college: str | None, result) -> None:
+    """Scope is checked on what a change touches: every student it changed must belong to the request's college."""
+    if college is None:
+        return
+    for student in _touched(result):
+        if student.current.college != college:
+            raise PermissionDenied(N_("This change would touch {student_no}, who is not a student of college "
+                                      "{college}."), student_no=student.student_no, college=college)
+
+
 def approve(session: Session, request_id: str, doc_no: str | None = None):
-    """Apply a pending request as the office, re-checked now; stale requests are refused."""
+    """Apply a pending request as the office, re-checked now and confined to the requesting college; stale requests
+    are refused."""
     session.require(Action.DECIDE)
     number = _request_id(request_id)
     doc = v.label(doc_no, "doc_no", required=False, max_len=100)
@@ -108,11 +140,16 @@ def approve(session: Session, request_id: str, doc_no: str | None = None):
         if doc:
             kwargs["doc_no"] = doc
         session.approval = (request.submitted_by, number)
+        scope = session.scope
+        session.scope = request.college  # the office applies the college's request within the college's scope
         try:
             result = ACTIONS[request.action](session, *args, **kwargs)
+            _confined(request.college, result)
         finally:
             session.approval = None
-        repo.decide_request(number, "approved", session.operator, doc, None, _summary(result))
+            session.scope = scope
+        repo.decide_request(number, "approved", session.operator, session.account, doc, None, _summary(result))
+        repo.commit()
     return result
 
 
@@ -122,7 +159,8 @@ def reject(session: Session, request_id: str, reason: str | None) -> Request:
     why = v.label(reason, "reason")
     with session.store.transaction() as repo:
         _pending(repo, number)
-        repo.decide_request(number, "rejected", session.operator, None, why, None)
+        repo.decide_request(number, "rejected", session.operator, session.account, None, why, None)
+        repo.commit()
         return repo.get_request(number)
 
 

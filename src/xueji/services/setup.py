@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,11 +38,15 @@ def init(config_path: Path, database_override: Path | None = None, *, locale: st
     config = cfg.load(config_path)
     database = database_override or config.database
     existed = database.exists()
-    Store(database, config.busy_timeout, create=True).close()
+    store = Store(database, config.busy_timeout, create=True)
+    try:
+        if config.operators and not store.reader().has_operators():
+            # The registry's first operators; from now on they live in the registry, not in this file.
+            from xueji.services import Session, os_account
+            from xueji.services.identity import _import
+
+            account = os_account()
+            _import(Session(store, account, account=account), config.operators, by=account)
+    finally:
+        store.close()
     return InitResult(config_path, created, database, not existed)
-
-
-def default_database(override: str | None) -> Path | None:
-    """--db > $XUEJI_DB; None means the configuration decides."""
-    value = override or os.environ.get("XUEJI_DB")
-    return Path(value).expanduser().absolute() if value else None

@@ -21,6 +21,8 @@ class Store:
 
     def __init__(self, path: Path, busy_timeout: float = 10.0, create: bool = False):
         self.path = Path(path)
+        self._depth = 0
+        self.witness = None  # called with the heads after every commit when audit.witness is configured
         if not self.path.exists():
             if not create:
                 raise ConfigError(
@@ -41,6 +43,13 @@ class Store:
                 self.conn = sqlite3.connect(self.path, timeout=busy_timeout)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "_migrations" not in tables and (tables or not create):
+                # Someone else's database: refused and left exactly as it was (no tables added, no WAL switch).
+                self.conn.close()
+                raise ConfigError(N_("{path} is not a xueji database: nothing was changed."),
+                                  hint=N_("Check the path given with --db or in the configuration; `xueji init` "
+                                          "creates a new database."), path=str(self.path))
             outdated = migrations.pending(self.conn)
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
@@ -74,9 +83,10 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode = WAL")
             except sqlite3.OperationalError as error:
                 raise translate_sqlite_error(error) from None
-        with self.transaction():
+        with self.transaction() as repo:
             if migrations.pending(self.conn):  # another process may have migrated while we waited
                 migrations.migrate(self.conn)
+            repo.commit()
 
     @property
     def readable_by_others(self) -> bool:
@@ -88,19 +98,35 @@ class Store:
         """A repository for reading outside any transaction."""
         from xueji.store.repository import Repository
 
-        return Repository(self.conn)
+        return Repository(self.conn, self)
 
     @contextmanager
-    def transaction(self, commit: bool = True):
-        """BEGIN IMMEDIATE: the write lock is taken before anything is read, so counters cannot race.
+    def transaction(self):
+        """The unit of work: BEGIN IMMEDIATE (the write lock is taken before anything is read, so counters cannot
+        race), and ROLLBACK on leaving unless the use case called ``commit()`` on what this yields.
 
-        With ``commit=False`` (a dry run) everything is done and then rolled back. Inside an open transaction
-        (an approval applying a request, a rehearsal) the use case joins it: one transaction for both.
+        Inside an open unit of work (an approval applying a request, a college's rehearsal) this is a SAVEPOINT:
+        its ``commit()`` keeps its work for the outer unit to commit or roll back; without it only the inner
+        work is undone. Nothing ever joins silently and commits on someone else's behalf.
         """
         from xueji.store.repository import Repository
 
         if self.conn.in_transaction:
-            yield Repository(self.conn)
+            self._depth += 1
+            name = f"xueji_{self._depth}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            repo = Repository(self.conn, self)
+            try:
+                yield repo
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._depth -= 1
+            if not repo.committed:
+                self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
             return
         if self.read_only:
             raise self._read_only_error()
@@ -109,16 +135,19 @@ class Store:
         except sqlite3.OperationalError as error:
             if _is_busy(error):
                 raise DatabaseBusy() from None
-            raise
+            raise translate_sqlite_error(error) from None
+        repo = Repository(self.conn, self)
         try:
-            yield Repository(self.conn)
+            yield repo
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        if not commit:
-            self.conn.execute("ROLLBACK")
+        if not repo.committed:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             return
+        head = repo.heads() if self.witness is not None else None
         try:
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as error:
@@ -126,7 +155,24 @@ class Store:
                 self.conn.execute("ROLLBACK")
             if _is_busy(error):
                 raise DatabaseBusy() from None
-            raise
+            raise translate_sqlite_error(error) from None
+        if head is not None:
+            self.witness(head)
+
+    @contextmanager
+    def snapshot(self):
+        """One read transaction (one WAL snapshot): everything read inside sees the same database."""
+        from xueji.store.repository import Repository
+
+        if self.conn.in_transaction:
+            yield Repository(self.conn, self)
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield Repository(self.conn, self)
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self.conn.close()

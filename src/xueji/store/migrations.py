@@ -183,6 +183,69 @@ def m003_audit_chain(db) -> None:
                "BEGIN SELECT RAISE(ABORT, 'events are never changed'); END")
 
 
+@migration
+def m004_operators_accounts_and_ledger(db) -> None:
+    """Operators live in the registry (not in a file the caller names); every event, request and access-log entry
+    records the OS account behind it; access-log entries, requests and operator changes form a chain of their own
+    (the ledger), so removing or rewriting one is found by `audit verify`."""
+    from xueji.domain import audit
+
+    for table in ("events", "access_log", "requests"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN account TEXT")
+    db.execute(
+        "CREATE TABLE operators (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "role TEXT NOT NULL CHECK (role IN ('office', 'college', 'inspector', 'viewer')), college TEXT, "
+        "act_as INTEGER NOT NULL DEFAULT 0 CHECK (act_as IN (0, 1)), added_at TEXT NOT NULL, added_by TEXT NOT NULL, "
+        "added_account TEXT, ended_at TEXT, ended_by TEXT, end_reason TEXT, "
+        "CHECK ((role = 'college') = (college IS NOT NULL)))")
+    db.execute("CREATE UNIQUE INDEX idx_operators_current ON operators (name) WHERE ended_at IS NULL")
+    db.execute(
+        "CREATE TABLE ledger (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref INTEGER NOT NULL, at TEXT NOT NULL, "
+        "account TEXT, operator TEXT, body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)")
+    for statement in (
+        "CREATE TRIGGER operators_never_deleted BEFORE DELETE ON operators "
+        "BEGIN SELECT RAISE(ABORT, 'operators are never deleted, only ended'); END",
+        "CREATE TRIGGER operators_only_ended BEFORE UPDATE ON operators WHEN OLD.ended_at IS NOT NULL "
+        "OR NEW.name IS NOT OLD.name OR NEW.role IS NOT OLD.role OR NEW.college IS NOT OLD.college "
+        "OR NEW.act_as IS NOT OLD.act_as OR NEW.added_at IS NOT OLD.added_at OR NEW.added_by IS NOT OLD.added_by "
+        "BEGIN SELECT RAISE(ABORT, 'an operator is only ever ended'); END",
+        "CREATE TRIGGER ledger_never_changed BEFORE UPDATE ON ledger "
+        "BEGIN SELECT RAISE(ABORT, 'the ledger is never changed'); END",
+        "CREATE TRIGGER ledger_never_deleted BEFORE DELETE ON ledger "
+        "BEGIN SELECT RAISE(ABORT, 'the ledger is never deleted'); END",
+        "CREATE TRIGGER requests_decided_once BEFORE UPDATE ON requests WHEN OLD.status != 'pending' "
+        "OR NEW.action IS NOT OLD.action OR NEW.college IS NOT OLD.college OR NEW.student_no IS NOT OLD.student_no "
+        "OR NEW.payload IS NOT OLD.payload OR NEW.submitted_by IS NOT OLD.submitted_by "
+        "OR NEW.submitted_at IS NOT OLD.submitted_at OR NEW.account IS NOT OLD.account "
+        "BEGIN SELECT RAISE(ABORT, 'a request is decided once and otherwise never changed'); END",
+    ):
+        db.execute(statement)
+    # Existing access-log entries and requests join the ledger in the order they were made.
+    conn = db.conn
+    entries = []
+    for row in conn.execute(f"SELECT {', '.join(audit.ACCESS_FIELDS)} FROM access_log ORDER BY id").fetchall():
+        record = dict(zip(audit.ACCESS_FIELDS, row))
+        students = [r[0] for r in conn.execute("SELECT student_no FROM access_log_students WHERE access_id = ?",
+                                               (record["id"],))]
+        entries.append((record["at"], "access", record["id"], record["operator"], audit.body("access", record, students)))
+    for row in conn.execute(f"SELECT {', '.join(audit.REQUEST_FIELDS)} FROM requests ORDER BY id").fetchall():
+        record = dict(zip(audit.REQUEST_FIELDS, row))
+        entries.append((record["submitted_at"], "request", record["id"], record["submitted_by"],
+                        audit.body("request", record)))
+    for row in conn.execute(f"SELECT {', '.join(audit.DECISION_FIELDS)} FROM requests WHERE status != 'pending' "
+                            "ORDER BY id").fetchall():
+        record = dict(zip(audit.DECISION_FIELDS, row))
+        entries.append((record["decided_at"], "decision", record["id"], record["decided_by"],
+                        audit.body("decision", record)))
+    prev = audit.GENESIS
+    for number, (at, kind, ref, operator, text) in enumerate(sorted(entries, key=lambda e: (e[0], e[1])), start=1):
+        entry = {"id": number, "kind": kind, "ref": ref, "at": at, "account": None, "operator": operator, "body": text}
+        digest = audit.ledger_hash(entry, prev)
+        conn.execute("INSERT INTO ledger (id, kind, ref, at, account, operator, body, prev_hash, hash) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (*entry.values(), prev, digest))
+        prev = digest
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}

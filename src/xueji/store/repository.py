@@ -90,9 +90,15 @@ def _student_values(student: Student) -> dict:
 class Repository:
     """Students and events over one connection; writers call it inside ``Store.transaction()``."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, store=None):
         self.conn = conn
+        self.store = store
         self._db = None
+        self.committed = False
+
+    def commit(self) -> None:
+        """The use case is done: keep its work (the unit of work rolls back on leaving otherwise)."""
+        self.committed = True
 
     @property
     def db(self):
@@ -217,15 +223,17 @@ class Repository:
                     "approved_by": event.approved_by,
                     "request_id": event.request_id,
                     "record_hash": audit.record_hash(record_values(student)),
+                    "account": event.account,
                 }
                 digest = audit.event_hash(values, prev)
-                yield (values["id"], student.id, *(values[k] for k in audit.EVENT_FIELDS[2:]), prev, digest)
+                yield (values["id"], student.id, *(values[k] for k in audit.EVENT_FIELDS[2:]), event.account, prev,
+                       digest)
                 prev = digest
 
         self.conn.executemany(
             "INSERT INTO events (id, student_id, kind, jyt_code, effective_date, recorded_at, operator, reason, doc_no, "
-            "status_before, status_after, detail, submitted_by, approved_by, request_id, record_hash, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "status_before, status_after, detail, submitted_by, approved_by, request_id, record_hash, account, prev_hash, "
+            "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows(),
         )
 
@@ -237,9 +245,9 @@ class Repository:
         cursor = self.conn.execute(
             "SELECT e.id, s.student_no, e.kind, e.jyt_code, e.effective_date, e.recorded_at, e.operator, e.reason, "
             "e.doc_no, e.status_before, e.status_after, e.detail, e.submitted_by, e.approved_by, e.request_id, "
-            "e.record_hash, e.prev_hash, e.hash FROM events e LEFT JOIN students s ON s.id = e.student_id"
+            "e.record_hash, e.account, e.prev_hash, e.hash FROM events e LEFT JOIN students s ON s.id = e.student_id"
             f"{clause} ORDER BY e.id", params)
-        keys = audit.EVENT_FIELDS + ("prev_hash", "hash")
+        keys = audit.EVENT_FIELDS + ("account", "prev_hash", "hash")
         for row in cursor:
             yield dict(zip(keys, row))
 
@@ -257,7 +265,7 @@ class Repository:
     def events(self, student: Student) -> list[Event]:
         rows = self.conn.execute(
             "SELECT id, kind, effective_date, recorded_at, operator, reason, doc_no, status_before, status_after, detail, "
-            "submitted_by, approved_by, request_id FROM events WHERE student_id = ? ORDER BY id",
+            "submitted_by, approved_by, request_id, account FROM events WHERE student_id = ? ORDER BY id",
             (student.id,),
         )
         return [
@@ -275,6 +283,7 @@ class Repository:
                 submitted_by=r[10],
                 approved_by=r[11],
                 request_id=r[12],
+                account=r[13],
             )
             for r in rows
         ]
@@ -286,26 +295,35 @@ class Repository:
         ).fetchone()
         return row[0]
 
-    def add_request(self, action: str, college: str | None, student_no: str | None, payload: dict, who: str) -> int:
+    def add_request(self, action: str, college: str | None, student_no: str | None, payload: dict, who: str,
+                    account: str | None) -> int:
+        row = {"action": action, "college": college, "student_no": student_no,
+               "payload": json.dumps(payload, ensure_ascii=False, default=str), "submitted_by": who,
+               "submitted_at": now(), "account": account}
         cursor = self.conn.execute(
-            "INSERT INTO requests (action, college, student_no, payload, status, submitted_by, submitted_at) "
-            "VALUES (?, ?, ?, ?, 'pending', ?, ?)",
-            (action, college, student_no, json.dumps(payload, ensure_ascii=False, default=str), who, now()),
-        )
-        return cursor.lastrowid
+            "INSERT INTO requests (action, college, student_no, payload, status, submitted_by, submitted_at, account) "
+            "VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)",
+            (action, college, student_no, row["payload"], who, row["submitted_at"], account))
+        row["id"] = cursor.lastrowid
+        self._ledger("request", row["id"], row["submitted_at"], account, who, audit.body("request", row))
+        return row["id"]
 
-    def decide_request(self, request_id: int, status: str, who: str, doc_no: str | None, reason: str | None,
-                       result: dict | None) -> None:
+    def decide_request(self, request_id: int, status: str, who: str, account: str | None, doc_no: str | None,
+                       reason: str | None, result: dict | None) -> None:
+        row = {"id": request_id, "status": status, "decided_by": who, "decided_at": now(), "doc_no": doc_no,
+               "decision_reason": reason, "result": json.dumps(result, ensure_ascii=False) if result else None}
         self.conn.execute(
             "UPDATE requests SET status = ?, decided_by = ?, decided_at = ?, doc_no = ?, decision_reason = ?, "
             "result = ? WHERE id = ? AND status = 'pending'",
-            (status, who, now(), doc_no, reason, json.dumps(result, ensure_ascii=False) if result else None, request_id),
-        )
+            (status, who, row["decided_at"], doc_no, reason, row["result"], request_id))
+        self._ledger("decision", request_id, row["decided_at"], account, who, audit.body("decision", row))
 
     _REQUEST_COLUMNS = ("id, action, college, student_no, status, submitted_by, submitted_at, decided_by, decided_at, "
-                        "doc_no, decision_reason, payload")
+                        "doc_no, decision_reason, account, payload")
 
     def get_request(self, request_id: int) -> ChangeRequest | None:
+        if not -2**63 <= request_id < 2**63:
+            return None
         row = self.conn.execute(f"SELECT {self._REQUEST_COLUMNS} FROM requests WHERE id = ?", (request_id,)).fetchone()
         return ChangeRequest(*row[:-1], json.loads(row[-1])) if row else None
 
@@ -315,26 +333,108 @@ class Repository:
         return [ChangeRequest(*r[:-1], json.loads(r[-1])) for r in rows]
 
     def log_access(self, entry: dict, student_nos: list[str]) -> int:
+        students = list(dict.fromkeys(student_nos))
+        row = {"at": now(), "operator": entry["operator"], "account": entry.get("account"), "command": entry["command"],
+               "filters": json.dumps(entry["filters"], ensure_ascii=False, default=str, sort_keys=True),
+               "shown": len(students), "revealed": int(entry["revealed"]), "purpose": entry.get("purpose"),
+               "requester": entry.get("requester"), "proof": entry.get("proof")}
         cursor = self.conn.execute(
-            "INSERT INTO access_log (at, operator, command, filters, shown, revealed, purpose, requester, proof) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (now(), entry["operator"], entry["command"], json.dumps(entry["filters"], ensure_ascii=False, default=str),
-             len(student_nos), int(entry["revealed"]), entry.get("purpose"), entry.get("requester"), entry.get("proof")),
-        )
+            "INSERT INTO access_log (at, operator, account, command, filters, shown, revealed, purpose, requester, proof) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tuple(row.values()))
+        row["id"] = cursor.lastrowid
         self.conn.executemany("INSERT INTO access_log_students (access_id, student_no) VALUES (?, ?)",
-                              ((cursor.lastrowid, no) for no in dict.fromkeys(student_nos)))
-        return cursor.lastrowid
+                              ((row["id"], no) for no in students))
+        self._ledger("access", row["id"], row["at"], row["account"], row["operator"],
+                     audit.body("access", row, students))
+        return row["id"]
 
     def access_log(self, operator: str | None, since: str | None, student_no: str | None) -> list[dict]:
         clause, params = _clause([
             ("a.operator = ?", operator), ("a.at >= ?", since),
             ("a.id IN (SELECT access_id FROM access_log_students WHERE student_no = ?)", student_no),
         ])
-        rows = self.conn.execute(
-            "SELECT a.id, a.at, a.operator, a.command, a.filters, a.shown, a.revealed, a.purpose, a.requester, a.proof "
-            f"FROM access_log a{clause} ORDER BY a.id", params)
-        keys = ("id", "at", "operator", "command", "filters", "shown", "revealed", "purpose", "requester", "proof")
-        return [dict(zip(keys, r)) | {"filters": json.loads(r[4] or "{}"), "revealed": bool(r[6])} for r in rows]
+        keys = ("id", "at", "operator", "account", "command", "filters", "shown", "revealed", "purpose", "requester",
+                "proof")
+        rows = self.conn.execute(f"SELECT {', '.join('a.' + k for k in keys)} FROM access_log a{clause} ORDER BY a.id",
+                                 params)
+        return [dict(zip(keys, r)) | {"filters": json.loads(r[5] or "{}"), "revealed": bool(r[7])} for r in rows]
+
+    # --- operators ---------------------------------------------------------------------------------
+    _OPERATOR_COLUMNS = ", ".join(audit.OPERATOR_FIELDS)
+
+    def operators(self, current: bool = True) -> list[dict]:
+        """Operators in force (or, with ``current=False``, the whole history), oldest first."""
+        where = " WHERE ended_at IS NULL" if current else ""
+        rows = self.conn.execute(f"SELECT {self._OPERATOR_COLUMNS} FROM operators{where} ORDER BY id")
+        return [dict(zip(audit.OPERATOR_FIELDS, r)) for r in rows]
+
+    def has_operators(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM operators LIMIT 1").fetchone() is not None
+
+    def add_operator(self, name: str, role: str, college: str | None, act_as: bool, by: str,
+                     account: str | None) -> dict:
+        row = {"name": name, "role": role, "college": college, "act_as": int(act_as), "added_at": now(),
+               "added_by": by, "added_account": account, "ended_at": None, "ended_by": None, "end_reason": None}
+        cursor = self.conn.execute(
+            f"INSERT INTO operators ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", tuple(row.values()))
+        row = {"id": cursor.lastrowid, **row}
+        self._ledger("operator", row["id"], row["added_at"], account, by, audit.body("operator", row))
+        return row
+
+    def end_operator(self, row: dict, by: str, account: str | None, reason: str | None) -> dict:
+        ended = row | {"ended_at": now(), "ended_by": by, "end_reason": reason}
+        self.conn.execute("UPDATE operators SET ended_at = ?, ended_by = ?, end_reason = ? WHERE id = ? "
+                          "AND ended_at IS NULL", (ended["ended_at"], by, reason, row["id"]))
+        self._ledger("operator", row["id"], ended["ended_at"], account, by, audit.body("operator", ended))
+        return ended
+
+    # --- the ledger ------------------------------------------------------------------------------
+    def _ledger(self, kind: str, ref: int, at: str, account: str | None, operator: str | None, text: str) -> None:
+        last = self.conn.execute("SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1").fetchone()
+        entry = {"id": (last[0] + 1) if last else 1, "kind": kind, "ref": ref, "at": at, "account": account,
+                 "operator": operator, "body": text}
+        prev = last[1] if last else audit.GENESIS
+        self.conn.execute("INSERT INTO ledger (id, kind, ref, at, account, operator, body, prev_hash, hash) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (*entry.values(), prev, audit.ledger_hash(entry, prev)))
+
+    def ledger_entries(self):
+        keys = audit.LEDGER_FIELDS + ("prev_hash", "hash")
+        for row in self.conn.execute(f"SELECT {', '.join(keys)} FROM ledger ORDER BY id"):
+            yield dict(zip(keys, row))
+
+    def ledger_rows(self) -> dict[tuple[str, int], str]:
+        """Every row the ledger records, as its body would read now."""
+        rows: dict[tuple[str, int], str] = {}
+        students: dict[int, list[str]] = {}
+        for access_id, student_no in self.conn.execute("SELECT access_id, student_no FROM access_log_students"):
+            students.setdefault(access_id, []).append(student_no)
+        for row in self.conn.execute(f"SELECT {', '.join(audit.ACCESS_FIELDS)} FROM access_log"):
+            record = dict(zip(audit.ACCESS_FIELDS, row))
+            rows[("access", record["id"])] = audit.body("access", record, students.get(record["id"], []))
+        for row in self.conn.execute(f"SELECT {', '.join(audit.REQUEST_FIELDS)}, status FROM requests"):
+            record = dict(zip(audit.REQUEST_FIELDS, row))
+            rows[("request", record["id"])] = audit.body("request", record)
+        for row in self.conn.execute(f"SELECT {', '.join(audit.DECISION_FIELDS)} FROM requests "
+                                     "WHERE status != 'pending'"):
+            record = dict(zip(audit.DECISION_FIELDS, row))
+            rows[("decision", record["id"])] = audit.body("decision", record)
+        for record in self.operators(current=False):
+            rows[("operator", record["id"])] = audit.body("operator", record)
+        return rows
+
+    def heads(self) -> tuple[tuple[int, str], tuple[int, str]]:
+        """(last event id, its hash) and (last ledger id, its hash): what a witness writes down."""
+        heads = []
+        for table in ("events", "ledger"):
+            row = self.conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+            heads.append((row[0], row[1]) if row else (0, audit.GENESIS))
+        return heads[0], heads[1]
+
+    def hash_at(self, table: str, row_id: int) -> str | None:
+        assert table in ("events", "ledger")
+        row = self.conn.execute(f"SELECT hash FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        return row[0] if row else None
 
     # --- statistics ------------------------------------------------------------------------------
     _DIMENSION_COLUMNS = {"college": "cur_college", "major": "cur_major", "class": "cur_class", "status": "status",
