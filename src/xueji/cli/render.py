@@ -157,8 +157,10 @@ def _table(title: str | None, headers: list[str], rows: list[list], caption: str
     table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
     for header in headers:
         table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*["" if cell is None else str(cell) for cell in row])
+    from rich.markup import escape
+
+    for row in rows:  # cells are data, never markup: a reason "[bold]…" or "[account x]" is shown as written
+        table.add_row(*["" if cell is None else escape(str(cell)) for cell in row])
     return table
 
 

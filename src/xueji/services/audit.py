@@ -218,10 +218,13 @@ def _check_history(repo, report: CheckReport) -> None:
     for row in repo.operators(current=False):
         history.setdefault(row["name"], []).append((row["added_at"], row["ended_at"]))
     if history:
+        # From the first event recorded once the registry had operators (by position in the chain, so a
+        # backdated event appended later is checked too), every name must be an operator at the time.
         since = min(start for spans in history.values() for start, _ in spans)
+        first = conn.execute("SELECT min(id) FROM events WHERE recorded_at >= ?", (since,)).fetchone()[0]
         for event_id, at, *names in conn.execute(
-                "SELECT id, recorded_at, operator, submitted_by, approved_by FROM events WHERE recorded_at >= ?",
-                (since,)):
+                "SELECT id, recorded_at, operator, submitted_by, approved_by FROM events WHERE id >= ?",
+                (first if first is not None else 2**62,)):
             for name in dict.fromkeys(n for n in names if n):
                 spans = history.get(name, [])
                 if not any(start <= at and (end is None or at <= end) for start, end in spans):

@@ -20,7 +20,9 @@ class Store:
     """A connection to one registry file. ``transaction()`` is the unit of work."""
 
     def __init__(self, path: Path, busy_timeout: float = 10.0, create: bool = False):
-        self.path = Path(path)
+        # The file itself, not a link to it: a link in a read-only folder must not make the registry read-only
+        # (a reveal from it could not be logged), and SQLite keeps its -wal and -shm beside the real file.
+        self.path = Path(os.path.realpath(Path(path).expanduser()))
         self._depth = 0
         self.witness = None  # called with the heads after every commit when audit.witness is configured
         if not self.path.exists():
