@@ -12,6 +12,7 @@ import io
 import json
 import os
 import pkgutil
+import pwd
 import secrets
 import shutil
 import sqlite3
@@ -21,6 +22,7 @@ import tempfile
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -45,15 +47,13 @@ ID_A, ID_B, ID_C = make_id(seq=1), make_id(seq=2), make_id(seq=3)
 TABLES = ("students", "events", "requests", "access_log", "access_log_students", "ledger", "operators")
 
 
-@dataclass(frozen=True)
-class Account:
+class Account(NamedTuple):
     name: str
     uid: int
     gid: int
 
 
-@dataclass
-class Run:
+class Run(NamedTuple):
     code: int
     out: str
     err: str
@@ -122,31 +122,12 @@ def _cli(cwd: str, argv: list[str], env: dict) -> list:
     for name in list(os.environ):
         if name.startswith("XUEJI_") or name in ("LANG", "LC_ALL", "LC_MESSAGES"):
             del os.environ[name]
-    env = {"XUEJI_DEBUG": "1", **env}
-    import sys
-    before = set(sys.modules)
     result = CliRunner().invoke(app, ["--lang", "en", *argv], env=env, catch_exceptions=False)
-    new = sorted(set(sys.modules) - before)
-    if new:
-        with open("/tmp/xj-newmods.txt", "a") as f:
-            f.write(" ".join(argv[:2]) + ": " + " ".join(new) + "\n")
     return [result.exit_code, result.stdout, result.stderr]
 
 
 def _write(path: str, text: str) -> None:
     Path(path).write_text(text, encoding="utf-8")
-
-
-def _symlink(target: str, path: str) -> None:
-    os.symlink(target, path)
-
-
-def _read(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8")
-
-
-def _chmod(path: str, mode: int) -> None:
-    os.chmod(path, mode)
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +149,6 @@ def accounts():
             subprocess.run(["useradd", "-M", "-N", "-g", group, "-s", "/usr/sbin/nologin", name], check=True,
                            capture_output=True)
             made.append(name)
-        import pwd
-
         yield {short: Account(name, pwd.getpwnam(name).pw_uid, pwd.getpwnam(name).pw_gid)
                for short, name in zip(ROLES, made)}
     finally:
@@ -187,10 +166,14 @@ class Registry:
     def db(self) -> Path:
         return self.folder / "xueji.db"
 
-    def run(self, who: str, *argv: str, cwd: Path | None = None, env: dict | None = None) -> Run:
-        result = as_account(self.users[who], _cli, str(cwd or self.folder), list(argv), env or {})
+    def do(self, who: str, fn, *args):
+        """``fn(*args)`` as ``who``, which must not raise."""
+        result = as_account(self.users[who], fn, *args)
         assert "error" not in result, result.get("detail")
-        return Run(*result["value"])
+        return result["value"]
+
+    def run(self, who: str, *argv: str, cwd: Path | None = None, env: dict | None = None) -> Run:
+        return Run(*self.do(who, _cli, str(cwd or self.folder), list(argv), env or {}))
 
     def rows(self, sql: str, *params) -> list[tuple]:
         conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
@@ -222,11 +205,10 @@ def registry(accounts):
             f"{key} = {json.dumps(value)}\n" for key, value in entry.items())
             for short, entry in ROLES.items() if entry is not None)
         reg = Registry(folder, accounts)
-        assert as_account(accounts["office"], _write, str(folder / "config.toml"), cfg.example_text() + table) \
-            == {"value": None}
+        reg.do("office", _write, str(folder / "config.toml"), cfg.example_text() + table)
         result = reg.run("office", "init")
         assert result.code == 0, result.output
-        assert as_account(accounts["office"], _chmod, str(reg.db), 0o660) == {"value": None}
+        reg.do("office", os.chmod, str(reg.db), 0o660)
         assert {r[0] for r in reg.rows("SELECT name FROM operators")} == {
             accounts[s].name for s, e in ROLES.items() if e is not None}
         for id_number, college in ((ID_A, "01"), (ID_B, "01"), (ID_C, "02")):
@@ -238,25 +220,19 @@ def registry(accounts):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _own_folder(account: Account) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="xueji-own-", dir="/tmp"))
-    os.chown(folder, account.uid, account.gid)
-    os.chmod(folder, 0o700)
-    return folder
-
-
 # --- 1. a viewer with a configuration of their own ----------------------------------------------------
 
 @pytest.mark.parametrize("claims_office", [False, True], ids=["no-operators-table", "claiming-office-in-own-config"])
 def test_a_viewer_with_their_own_config_cannot_act_as_the_office_or_reveal_and_reads_masked_under_their_account(
         registry, claims_office):
     viewer, office = registry.users["view"].name, registry.users["office"].name
-    own = _own_folder(registry.users["view"])
+    own = Path(tempfile.mkdtemp(prefix="xueji-own-", dir="/tmp"))  # a folder of the viewer's own, mode 0700
+    os.chown(own, registry.users["view"].uid, registry.users["view"].gid)
     try:
         text = f'database = "{registry.db}"\n'
         if claims_office:
             text += f'\n[operators.{viewer}]\nrole = "office"\nact_as = true\n'
-        assert as_account(registry.users["view"], _write, str(own / "own.toml"), text) == {"value": None}
+        registry.do("view", _write, str(own / "own.toml"), text)
         before = registry.snapshot()
         result = registry.run("view", "--config", "own.toml", "--operator", office, "withdraw", A, "--reason", "x",
                               cwd=own)
@@ -360,13 +336,13 @@ def test_searching_by_a_full_id_number_needs_the_office_and_a_purpose_and_is_log
 # --- 6. a planted link at an export's target ----------------------------------------------------------
 
 def test_an_export_refuses_a_link_planted_by_a_group_member_and_writes_a_file_only_the_office_can_read(registry):
-    office, hostile = registry.users["office"], registry.users["hostile"]
-    folder = registry.folder
+    office, folder = registry.users["office"], registry.folder
     bait = folder / "hostile.txt"
-    assert as_account(hostile, _write, str(bait), "bait\n") == {"value": None}
-    assert as_account(hostile, _symlink, str(bait), str(folder / "out.csv")) == {"value": None}
-    assert as_account(hostile, _symlink, str(folder / "nowhere.csv"), str(folder / "dangling.csv")) == {"value": None}
+    registry.do("hostile", _write, str(bait), "bait\n")
+    registry.do("hostile", os.symlink, str(bait), str(folder / "out.csv"))
+    registry.do("hostile", os.symlink, str(folder / "nowhere.csv"), str(folder / "dangling.csv"))
 
+    before = registry.snapshot()
     for target in ("out.csv", "dangling.csv"):
         result = registry.run("office", "export", "--out", target, "--reveal", "--purpose", "x")
         assert result.code == 1, result.output
@@ -375,51 +351,58 @@ def test_an_export_refuses_a_link_planted_by_a_group_member_and_writes_a_file_on
     assert not os.path.lexists(folder / "nowhere.csv")
     assert os.path.islink(folder / "out.csv") and os.path.islink(folder / "dangling.csv")
     assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert registry.snapshot() == before  # refused before anything was read: no access-log entry either
 
     result = registry.run("office", "export", "--out", "fresh.csv", "--reveal", "--purpose", "x")
     assert result.code == 0, result.output
     info = os.lstat(folder / "fresh.csv")
     assert stat.S_ISREG(info.st_mode) and info.st_uid == office.uid and stat.S_IMODE(info.st_mode) == 0o600
     assert ID_A in (folder / "fresh.csv").read_text(encoding="utf-8-sig")
-    probe = as_account(hostile, _read, str(folder / "fresh.csv"))
+    probe = as_account(registry.users["hostile"], Path.read_bytes, folder / "fresh.csv")
     assert probe.get("error") == "PermissionError", probe
 
 
 # --- 7. planted files around the code table -----------------------------------------------------------
 
-def test_adding_a_college_never_writes_through_a_planted_codes_toml_link_or_temporary_name(registry):
-    office, hostile = registry.users["office"], registry.users["hostile"]
-    folder = registry.folder
+@pytest.mark.parametrize("link", [True, False], ids=["codes.toml-is-a-planted-link", "temporary-names-planted"])
+def test_adding_a_college_never_writes_through_a_planted_codes_toml_link_or_temporary_name(registry, link):
+    office, folder = registry.users["office"], registry.folder
     private = folder / "office-only.toml"
     secret = "# the office's own notes: not for the group\n"
-    assert as_account(office, _write, str(private), secret) == {"value": None}
-    assert as_account(office, _chmod, str(private), 0o600) == {"value": None}
+    registry.do("office", _write, str(private), secret)
+    registry.do("office", os.chmod, str(private), 0o600)
     planted = {name: f"planted {name}\n" for name in ("codes.tmp", ".codes.toml.tmp", "codes.toml.tmp")}
     for name, text in planted.items():
-        assert as_account(hostile, _write, str(folder / name), text) == {"value": None}
-    assert as_account(hostile, _symlink, str(private), str(folder / "codes.toml")) == {"value": None}
+        registry.do("hostile", _write, str(folder / name), text)
+    if link:
+        registry.do("hostile", os.symlink, str(private), str(folder / "codes.toml"))
 
     result = registry.run("office", "codes", "add-college", "09", "新學院")
     assert private.read_text(encoding="utf-8") == secret
     assert stat.S_IMODE(os.stat(private).st_mode) == 0o600
     for name, text in planted.items():
         assert (folder / name).read_text(encoding="utf-8") == text
-    if result.code == 1:  # refused because codes.toml is a link
-        assert "link" in result.err and os.path.islink(folder / "codes.toml")
-    else:  # the link was replaced (never written through) by a file of the office's
+    if link and result.code == 1:  # refused because codes.toml is a link
+        assert "link" in result.err and os.readlink(folder / "codes.toml") == str(private)
+    else:  # a file of the office's, put in place by rename (a link would be replaced, never written through)
         assert result.code == 0, result.output
         info = os.lstat(folder / "codes.toml")
         assert stat.S_ISREG(info.st_mode) and info.st_uid == office.uid
         assert "新學院" in (folder / "codes.toml").read_text(encoding="utf-8")
-        assert not info.st_mode & stat.S_IWOTH
+        config_mode = stat.S_IMODE(os.stat(folder / "config.toml").st_mode)
+        assert stat.S_IMODE(info.st_mode) == (config_mode & 0o664) | 0o600
+        assert registry.run("col01", "codes", "-f", "json").out.count("新學院") == 1
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".codes.toml.") and p.name not in planted]
 
 
 # --- 8. reading the logs and the chain ------------------------------------------------------------------
 
 def test_the_inspector_reads_the_access_log_and_verifies_the_chain_and_the_viewer_and_outsiders_cannot(registry):
+    viewer = registry.users["view"].name
+    assert registry.run("view", "query", C).code == 0
     result = registry.run("insp", "access-log", "-f", "json")
     assert result.code == 0, result.output
-    assert isinstance(json.loads(result.out), list)
+    assert [(e["operator"], e["account"]) for e in json.loads(result.out)] == [(viewer, viewer)]
     result = registry.run("insp", "audit", "verify")
     assert result.code == 0, result.output
     before = registry.snapshot()
