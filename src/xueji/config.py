@@ -199,7 +199,7 @@ def write_code_table(config: Config) -> None:
     from xueji.files import safe
 
     # Not personal data, and every clerk's process reads it: the configuration file's own read bits.
-    mode = (os.stat(config.path).st_mode & 0o664) | 0o600 if config.path.exists() else 0o644
+    mode = (os.stat(config.path).st_mode & 0o444) | 0o600 if config.path.exists() else 0o644
     safe.write_new(config.code_table_path, (CODE_TABLE_HEADER + tomli_w.dumps(data)).encode("utf-8"), force=True,
                    mode=mode)
 

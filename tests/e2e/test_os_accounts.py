@@ -390,7 +390,7 @@ def test_adding_a_college_never_writes_through_a_planted_codes_toml_link_or_temp
         assert stat.S_ISREG(info.st_mode) and info.st_uid == office.uid
         assert "新學院" in (folder / "codes.toml").read_text(encoding="utf-8")
         config_mode = stat.S_IMODE(os.stat(folder / "config.toml").st_mode)
-        assert stat.S_IMODE(info.st_mode) == (config_mode & 0o664) | 0o600
+        assert stat.S_IMODE(info.st_mode) == (config_mode & 0o444) | 0o600
         assert registry.run("col01", "codes", "-f", "json").out.count("新學院") == 1
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".codes.toml.") and p.name not in planted]
 

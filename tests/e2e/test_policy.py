@@ -514,3 +514,14 @@ def test_a_unit_of_work_rolls_back_unless_committed_and_nested_work_uses_savepoi
         assert count() == 2  # the outer unit was not committed
     finally:
         store.close()
+
+
+def test_an_operator_added_by_hand_in_sqlite_grants_nothing_and_verify_names_it(xj, school, db):
+    assert xj("query").exit_code == 0
+    _tamper(db, "INSERT INTO operators (name, role, act_as, added_at, added_by) "
+                "VALUES ('mallory', 'office', 0, '2026-11-28T00:00:00+00:00', 'wang')")
+    result = as_(xj, "mallory", "withdraw", A, "--reason", "x")
+    assert result.exit_code == 7 and "outside xueji" in result.stderr
+    assert db.value("SELECT status FROM students WHERE student_no = ?", A) == "active"
+    verify = as_(xj, "wang", "audit", "verify")
+    assert verify.exit_code == 7 and "operator record" in verify.stderr and "event —" not in verify.stderr

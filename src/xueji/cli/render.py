@@ -616,8 +616,12 @@ def verification(result, fmt: str) -> None:
     if breaks:
         for item in breaks[:SHOWN_PROBLEMS]:
             print(item["message"], file=sys.stderr)
-        print(_("Error: {message}").format(message=_("The audit chain is broken; the first problem is at event {id}.")
-                                           .format(id=breaks[0]["event_id"] or "—")), file=sys.stderr)
+        first = breaks[0]
+        if first["event_id"] is not None:
+            text = _("The audit chain is broken; the first problem is at event {id}.").format(id=first["event_id"])
+        else:
+            text = _("The audit chain is broken: {problem}").format(problem=first["message"])
+        print(_("Error: {message}").format(message=text), file=sys.stderr)
 
 
 def head(events: tuple[int, str], ledger: tuple[int, str], fmt: str) -> None:

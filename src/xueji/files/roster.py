@@ -9,31 +9,52 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from xueji.domain.errors import N_, InvalidData
 
-# Field → the headers that mean it (compared after trimming, lower-casing and dropping spaces and marks).
+# Field → the headers that mean it, as admissions and registrar systems write them. Headers are compared after
+# NFKC (full-width forms), lower-casing, dropping spaces and marks, and folding Traditional characters to Simplified
+# (``_FOLD``), so each alias is written once, in Simplified or English.
 HEADERS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "姓名"),
-    "gender": ("gender", "sex", "性別", "性别"),
-    "birth_date": ("birth_date", "birthdate", "出生日期"),
-    "id_number": ("id_number", "idnumber", "身份證號", "身份证号", "身份證件號", "身份证件号", "身份證號碼", "身份证号码"),
-    "id_type": ("id_type", "證件類型", "证件类型", "身份證件類型", "身份证件类型"),
-    "college": ("college", "學院", "学院", "院系"),
-    "major": ("major", "專業", "专业"),
-    "class": ("class", "班級", "班级"),
-    "exam_no": ("exam_no", "examno", "考生號", "考生号"),
-    "year": ("year", "enroll_year", "入學年份", "入学年份", "年級", "年级"),
-    "student_no": ("student_no", "學號", "学号"),
-    "status": ("status", "狀態", "状态", "學籍狀態", "学籍状态"),
-    "status_since": ("status_since", "狀態日期", "状态日期"),
-    "enroll_date": ("enroll_date", "入學日期", "入学日期"),
-    "suspended_until": ("suspended_until", "休學截止", "休学截止", "休學截止日期", "休学截止日期"),
+    "name": ("name", "姓名", "学生姓名", "考生姓名", "xm"),
+    "gender": ("gender", "sex", "性别", "xb"),
+    "birth_date": ("birth_date", "birthdate", "birthday", "dob", "出生日期", "出生年月", "出生年月日", "生日", "csrq"),
+    "id_number": ("id_number", "idnumber", "id_no", "idno", "身份证号", "身份证号码", "身份证件号", "身份证件号码",
+                  "证件号码", "证件号", "公民身份号码", "sfzh"),
+    "id_type": ("id_type", "证件类型", "身份证件类型"),
+    "college": ("college", "学院", "院系", "录取院系", "院系名称", "学院名称", "录取学院"),
+    "major": ("major", "专业", "录取专业", "专业名称"),
+    "class": ("class", "班级", "行政班", "班号", "行政班级"),
+    "exam_no": ("exam_no", "examno", "考生号", "考生编号", "ksh"),
+    "year": ("year", "enroll_year", "入学年份", "年级"),
+    "student_no": ("student_no", "学号"),
+    "status": ("status", "状态", "学籍状态"),
+    "status_since": ("status_since", "状态日期"),
+    "enroll_date": ("enroll_date", "入学日期"),
+    "suspended_until": ("suspended_until", "休学截止", "休学截止日期"),
+    "ethnicity": ("ethnicity", "nation", "民族", "mz"),
+    "political": ("political", "political_status", "政治面貌", "zzmm"),
+    "region": ("region", "origin", "source_region", "生源地", "生源地区", "生源省份", "生源所在地"),
 }
-_LOOKUP = {alias.lower(): name for name, aliases in HEADERS.items() for alias in aliases}
+FIELDS = tuple(HEADERS)
+DATE_FIELDS = ("birth_date", "enroll_date", "status_since", "suspended_until")
+IDENTIFIER_FIELDS = ("id_number", "exam_no", "student_no")
+# The Traditional characters of the aliases above, folded to Simplified for comparison.
+_FOLD = str.maketrans("學號碼證類別專業級錄稱編態狀區備註務處國際齡貌屬戶籍顯示錄", "学号码证类别专业级录称编态状区备注务处国际龄貌属户籍显示录")
+_MARKS = re.compile(r"[\s*:()\[\]【】<>《》\-_/\\.]")
+HEADER_SCAN = 10  # rows looked at for the header, below title rows
+
+
+def normalise_header(header: object) -> str:
+    text = unicodedata.normalize("NFKC", str(header or "")).replace("\ufeff", "").strip().lower()
+    return _MARKS.sub("", text).translate(_FOLD)
+
+
+_LOOKUP = {normalise_header(alias): name for name, aliases in HEADERS.items() for alias in aliases}
 
 
 @dataclass(slots=True)
@@ -50,39 +71,72 @@ class Roster:
     path: Path
     columns: dict[str, str]  # field → header as written in the file
     rows: list[Row] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # headers of columns the registry does not keep
+    header_row: int = 1
 
     def column(self, name: str) -> str:
         return self.columns.get(name, name)
-
-
-def _normalise(header: object) -> str:
-    text = str(header or "").replace("\ufeff", "").strip().lower()
-    return re.sub(r"[\s*＊:：()（）]", "", text)
 
 
 def _bad_file(path: Path, message: str, **params) -> InvalidData:
     return InvalidData.one("file", str(path), message, path=str(path), **params)
 
 
-def _columns(header: list, path: Path) -> tuple[dict[str, str], list[str | None]]:
+def parse_mapping(items: list[str] | None) -> dict[str, str]:
+    """--map 'HEADER=field' (repeatable): a header the built-in names do not cover."""
+    mapping: dict[str, str] = {}
+    for item in items or []:
+        header, sep, name = (item or "").partition("=")
+        name = name.strip()
+        if not sep or not header.strip() or name not in FIELDS:
+            raise InvalidData.one("map", item, N_("--map takes HEADER=FIELD, with FIELD one of {fields}."),
+                                  fields=", ".join(FIELDS))
+        mapping[normalise_header(header)] = name
+    return mapping
+
+
+def _known(cell: object, mapping: dict[str, str]) -> str | None:
+    key = normalise_header(cell)
+    return mapping.get(key) or _LOOKUP.get(key)
+
+
+def _columns(header: list, path: Path, mapping: dict[str, str]) -> tuple[dict[str, str], list[str | None], list[str]]:
     columns: dict[str, str] = {}
     order: list[str | None] = []
+    ignored: list[str] = []
     for cell in header:
-        name = _LOOKUP.get(_normalise(cell))
+        name = _known(cell, mapping)
         if name and name in columns:
             raise _bad_file(path, N_("Two columns of {path} mean the same field: {first} and {second}."),
                             first=columns[name], second=str(cell).strip())
         if name:
             columns[name] = str(cell).strip()
+        elif cell is not None and str(cell).strip():
+            ignored.append(str(cell).strip())
         order.append(name)
     if not columns:
         raise _bad_file(path, N_("{path} has no column xueji knows (姓名, 性別, 出生日期, 身份證號, 學院, 專業, 班級…)."))
-    return columns, order
+    return columns, order, ignored
+
+
+def _header_index(rows: list[list], mapping: dict[str, str]) -> int:
+    """The header among the first rows: the one naming the most known fields (title rows above it name none)."""
+    best, best_count = 0, 0
+    for index, row in enumerate(rows):
+        count = len({_known(cell, mapping) for cell in row} - {None})
+        if count > best_count:
+            best, best_count = index, count
+        if count >= 3 and best_count == count:
+            break
+    return best
 
 
 def _text(value: object, field_name: str | None) -> str:
     if type(value) is str:  # every CSV cell: the common case first
-        return value.strip()
+        text = value.strip()
+        if field_name in DATE_FIELDS and text.isdigit() and len(text) == 5:
+            return _serial(int(text)) or text
+        return text
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -92,13 +146,22 @@ def _text(value: object, field_name: str | None) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, (int, float)):
-        if field_name == "id_number":
+        if field_name == "id_number" and abs(value) >= 1e15:
             # Excel keeps 15 significant digits: an 18-digit number stored as a number has lost some.
             return f"{float(value):.5E}"
+        if field_name in DATE_FIELDS and float(value).is_integer():
+            return _serial(int(value)) or str(int(value))
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return str(value)
     return str(value).strip()
+
+
+def _serial(number: int) -> str | None:
+    """An Excel date serial (days since 1899-12-30) as an ISO date, for plausible dates only (1900–2100)."""
+    if not 1 <= number <= 73050:
+        return None
+    return (date(1899, 12, 30) + timedelta(days=number)).isoformat()
 
 
 def _decode(data: bytes, encoding: str | None, path: Path) -> str:
@@ -132,12 +195,6 @@ def _read_csv(path: Path, encoding: str | None):
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        raise _bad_file(path, N_("{path} is not a readable CSV file: {detail}."), detail=str(error)) from None
-    if not header:
-        raise _bad_file(path, N_("{path} is empty."))
 
     def records():
         try:
@@ -145,7 +202,7 @@ def _read_csv(path: Path, encoding: str | None):
         except csv.Error as error:
             raise _bad_file(path, N_("{path} is not a readable CSV file: {detail}."), detail=str(error)) from None
 
-    return header, records(), None
+    return records(), None
 
 
 def _read_xlsx(path: Path, sheet: str | None):
@@ -166,36 +223,58 @@ def _read_xlsx(path: Path, sheet: str | None):
         else:
             worksheet = workbook.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
-        header = list(next(rows, None) or [])
-        if not header:
-            raise _bad_file(path, N_("{path} is empty."))
     except BaseException:
         workbook.close()
         raise
-    return header, rows, workbook
+    return rows, workbook
 
 
-def read(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Roster:
-    """Read a roster file; refuses unreadable files, unknown formats and header-less sheets (exit 3)."""
+def read(path: Path, *, sheet: str | None = None, encoding: str | None = None, header_row: int | None = None,
+         mapping: dict[str, str] | None = None) -> Roster:
+    """Read a roster file; refuses unreadable files, unknown formats and header-less sheets (exit 3).
+
+    The header is the row among the first ten that names the most known fields (title rows above it are skipped),
+    or ``header_row`` (1-based). Columns the registry does not keep are listed in ``ignored``."""
     path = Path(path)
     if not path.is_file():
         raise _bad_file(path, N_("There is no file {path}."))
+    mapping = mapping or {}
     suffix = path.suffix.lower()
     if suffix == ".csv" or suffix == ".txt":
-        header, records, workbook = _read_csv(path, encoding)
+        records, workbook = _read_csv(path, encoding)
     elif suffix in (".xlsx", ".xlsm"):
-        header, records, workbook = _read_xlsx(path, sheet)
+        records, workbook = _read_xlsx(path, sheet)
     else:
         raise _bad_file(path, N_("{path}: xueji reads .csv and .xlsx rosters (save .xls files as .xlsx)."))
     try:
-        columns, order = _columns(header, path)
-        roster = Roster(path, columns)
+        records = iter(records)
+        limit = header_row if header_row is not None else HEADER_SCAN
+        top = []
+        for record in records:
+            top.append(list(record))
+            if len(top) >= limit:
+                break
+        if header_row is not None:
+            if len(top) < header_row:
+                raise _bad_file(path, N_("{path} has no row {row} to read the header from."), row=header_row)
+            index = header_row - 1
+        else:
+            if not any(any(c not in (None, "") for c in row) for row in top):
+                raise _bad_file(path, N_("{path} is empty."))
+            index = _header_index(top, mapping)
+        columns, order, ignored = _columns(top[index], path, mapping)
+        roster = Roster(path, columns, ignored=ignored, header_row=index + 1)
         wanted = [(i, name) for i, name in enumerate(order) if name]
-        for index, record in enumerate(records, start=2):
+
+        def rest():
+            yield from top[index + 1:]
+            yield from records
+
+        for number, record in enumerate(rest(), start=index + 2):
             width = len(record)
             values = {name: _text(record[i] if i < width else None, name) for i, name in wanted}
             if any(values.values()):
-                roster.rows.append(Row(index, values))
+                roster.rows.append(Row(number, values))
     finally:
         if workbook is not None:
             workbook.close()

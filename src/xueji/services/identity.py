@@ -15,7 +15,7 @@ from pathlib import Path
 from xueji.domain import validate as v
 from xueji.domain.access import Action, Operator, OperatorEntry, Role
 from xueji.domain.codetable import CodeTable
-from xueji.domain.errors import N_, InvalidData, PermissionDenied, RuleViolation
+from xueji.domain.errors import N_, IntegrityFailure, InvalidData, PermissionDenied, RuleViolation
 from xueji.domain.suspension import SuspensionLimits
 from xueji.services import Session, os_account
 from xueji.store.db import Store
@@ -65,7 +65,14 @@ def identify(session: Session, requested: str | None, configured: dict[str, Oper
                               "operators are in force (xueji operators list)."), path="[operators]")
         table = configured
     else:
-        table = _entries(repo.operators())
+        rows = repo.operators()
+        table = _entries(rows)
+        for row in rows:
+            if row["name"] in (account, wanted) and not repo.attested(row):
+                raise IntegrityFailure(
+                    N_("The operator record of {name} does not match the ledger: it was added or changed outside "
+                       "xueji."), hint=N_("Nothing was done. Call the supervision group (xueji audit verify)."),
+                    name=row["name"])
         if configured is not None and configured != table:
             session.notice(N_("Warning: the [operators] table of the configuration differs from the registry's "
                               "operators and is ignored (xueji operators list; xueji operators import)."))

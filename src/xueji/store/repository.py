@@ -368,6 +368,12 @@ class Repository:
         rows = self.conn.execute(f"SELECT {self._OPERATOR_COLUMNS} FROM operators{where} ORDER BY id")
         return [dict(zip(audit.OPERATOR_FIELDS, r)) for r in rows]
 
+    def attested(self, row: dict) -> bool:
+        """Whether an operator row is exactly what its last ledger entry recorded (not changed or added by hand)."""
+        found = self.conn.execute("SELECT body FROM ledger WHERE kind = 'operator' AND ref = ? ORDER BY id DESC "
+                                  "LIMIT 1", (row["id"],)).fetchone()
+        return found is not None and found[0] == audit.body("operator", row)
+
     def has_operators(self) -> bool:
         return self.conn.execute("SELECT 1 FROM operators LIMIT 1").fetchone() is not None
 
