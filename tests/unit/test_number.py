@@ -52,13 +52,18 @@ def test_spaces_around_a_number_are_ignored_when_parsing():
     assert str(parse_number("  202301010105 \n")) == "202301010105"
 
 
+@pytest.mark.parametrize("text", ["2023 0101 0105", "2023-01-01-01-05", "２０２３０１０１０１０５", "'202301010105",
+                                  '="202301010105"'])
+def test_a_number_as_clerks_and_spreadsheets_write_it_is_normalised(text):
+    assert str(parse_number(text)) == "202301010105"
+
+
 @pytest.mark.parametrize(
     "text",
     [
         pytest.param("20230101010", id="11 digits"),
         pytest.param("2023010101051", id="13 digits"),
         pytest.param("20230101010A", id="a letter"),
-        pytest.param("2023-01-01-01-05", id="separators"),
         pytest.param("202301010005", id="class 00"),
         pytest.param("202301010100", id="seat 00"),
         pytest.param("202300010105", id="college 00"),

@@ -144,15 +144,19 @@ class PersonView:
     id_type: str
     id_number: str
     exam_no: str | None = None
+    ethnicity: str | None = None
+    political: str | None = None
+    region: str | None = None
 
 
 def masked_person(person, reveal: bool) -> PersonView:
     """Masked: ID number 110105********002X and the birth year only. Revealed: as stored."""
+    extra = (person.ethnicity, person.political, person.region)
     if reveal:
         return PersonView(person.name, person.gender, person.birth_date.isoformat(), person.id_type,
-                          person.id_number, person.exam_no)
+                          person.id_number, person.exam_no, *extra)
     return PersonView(person.name, person.gender, str(person.birth_date.year), person.id_type,
-                      mask_id(person.id_number), person.exam_no)
+                      mask_id(person.id_number), person.exam_no, *extra)
 
 
 PERSONAL_DETAIL_KEYS = ("id_number", "birth_date")

@@ -33,9 +33,18 @@ RECORD_FIELDS = (
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+# Person fields kept since record/2; a record with none of them hashes as record/1, so older hashes still verify
+# and filling one in changes the form.
+RECORD_FIELDS_2 = ("ethnicity", "political", "region")
+
+
 def record_hash(record: dict) -> str:
     """The canonical form is a JSON array in the fixed field order, tagged with its version."""
-    values = ["record/1", *(record[k] for k in RECORD_FIELDS)]
+    extra = [record.get(k) for k in RECORD_FIELDS_2]
+    if any(value is not None for value in extra):
+        values = ["record/2", *(record[k] for k in RECORD_FIELDS), *extra]
+    else:
+        values = ["record/1", *(record[k] for k in RECORD_FIELDS)]
     return hashlib.sha256(_ENCODER.encode(values).encode("utf-8")).hexdigest()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from xueji.domain import national
 from xueji.domain import validate as v
 from xueji.domain.errors import N_, Msgid
 from xueji.domain.status import EventKind, Status
@@ -18,6 +19,9 @@ class Person:
     id_type: str
     id_number: str
     exam_no: str | None = None
+    ethnicity: str | None = None   # GB/T 3304 code
+    political: str | None = None   # GB/T 4762 code
+    region: str | None = None      # 生源地: a GB/T 2260 province or county code
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,9 @@ class PersonInput:
     id_number: str | None
     id_type: str | None = "1"
     exam_no: str | None = None
+    ethnicity: str | None = None
+    political: str | None = None
+    region: str | None = None
 
 
 def person(raw: PersonInput, on: date) -> Person:
@@ -109,8 +116,11 @@ def person(raw: PersonInput, on: date) -> Person:
     born = attempt(lambda: v.birth_date(raw.birth_date, on))
     exam = attempt(lambda: v.exam_no(raw.exam_no))
     id_number = attempt(lambda: v.id_number(raw.id_number, kind or "1", born, sex))
+    nation = attempt(lambda: national.ethnicity(raw.ethnicity)) if raw.ethnicity else None
+    party = attempt(lambda: national.political(raw.political)) if raw.political else None
+    origin = attempt(lambda: national.region(raw.region)) if raw.region else None
     attempt.done()
-    return Person(name, sex, born, kind, id_number, exam)
+    return Person(name, sex, born, kind, id_number, exam, nation, party, origin)
 
 
 def placement(codes, year: str | int | None, college: str | None, major: str | None, klass: str | None, today: date) -> Placement:

@@ -34,8 +34,11 @@ def class_prefix(year: int, college: str, major: str, klass: str) -> str:
 
 
 def parse_number(text: str) -> StudentNumber:
-    """Split a 12-digit number into its segments; refuses anything else."""
-    value = (text or "").strip()
+    """Split a 12-digit number into its segments; refuses anything else (spaces, hyphens and full-width digits are
+    taken away first: 2026 0101 0102, ２０２６０１０１０１０２)."""
+    from xueji.domain.validate import identifier
+
+    value = identifier(text)
     if not _NUMBER.match(value) or not value.isascii():
         raise InvalidData.one(
             "student_no", text, N_("A student number has 12 digits (YYYYCCMMKKSS); {value!r} does not."),

@@ -36,10 +36,17 @@ MIN_AGE, MAX_AGE = 12, 80
 MIN_YEAR, MAX_YEAR = 1900, 2100
 NAME_MAX = 50
 TEXT_MAX = 200
-_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "∙": "·", "⋅": "·"})
+_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "∙": "·", "⋅": "·", "．": "·", "●": "·"})
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# The forms a clerk or a spreadsheet writes: 2005-06-01, 2005-6-1, 2005/6/1, 2005.6.1, 20050601, 2005年6月1日.
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
+)
+DATE_FORMS_TEXT = "2005-06-01, 2005/6/1, 2005.6.1, 20050601, 2005年6月1日"
 _OTHER_ID = re.compile(r"^[A-Z0-9()\-]{4,30}$")
 _SPACES = re.compile(r"\s+")
 _ID_SEPARATORS = re.compile(r"[\s\-]")
@@ -56,13 +63,24 @@ def _bad(field: str, raw: object, message: str, /, **params) -> InvalidData:
 
 
 def name(value: str | None) -> str:
+    """Letters of any script, the middle dot of minority names (·) and, for transliterated names, single spaces and
+    hyphens. A character lost to a file's encoding (? or �) is named as such."""
     text = unicodedata.normalize("NFC", (value or "")).strip().translate(_DOTS)
     for ch in text:  # before spaces are folded, so a tab or a line break inside a name is refused
         category = unicodedata.category(ch)
+        if ch in "?？\ufffd":
+            raise _bad("name", value, N_("The name holds {char}: the file's encoding lost a character. Save the file "
+                                         "as UTF-8 (in Excel: Save As, CSV UTF-8) and try again."), char=ch)
         if category == "Nd" or ch.isdigit():
             raise _bad("name", value, N_("A name cannot contain digits."))
-        if category in ("Cc", "Cf", "Co", "Cs", "Cn"):
+        if category == "Co":
+            raise _bad("name", value, N_("The name holds a private-use character: the file may be in Big5; try "
+                                         "--encoding big5."))
+        if category in ("Cc", "Cf", "Cs", "Cn"):
             raise _bad("name", value, N_("The name contains a control or invalid character."))
+        if not (category[0] in "LM" or ch in "· -"):
+            raise _bad("name", value, N_("A name holds letters, the middle dot (·) and, in transliterated names, "
+                                         "spaces and hyphens; {char!r} is none of these."), char=ch)
     text = _SPACES.sub(" ", text)
     if not text:
         raise _bad("name", value, N_("The name is empty."))
@@ -79,11 +97,19 @@ def gender(value: str | None) -> str:
 
 
 def iso_date(value: str | None, field: str = "date") -> date:
-    text = (value or "").strip()
+    """A date in any of the forms clerks and spreadsheets write (``DATE_FORMS_TEXT``), full-width digits included."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
     match = _ISO_DATE.match(text)
     if not match:
-        raise _bad(field, value, N_("{value!r} is not a date in the form YYYY-MM-DD."), value=text)
-    year, month, day = (int(g) for g in match.groups())
+        for form in _DATE_FORMS:
+            match = form.match(text)
+            if match:
+                break
+    if not match:
+        raise _bad(field, value, N_("{value!r} is not a date: write it as one of {forms}."), value=text,
+                   forms=DATE_FORMS_TEXT)
+    groups = [g for g in match.groups() if g not in ("-", "/", ".")]
+    year, month, day = (int(g) for g in groups)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise _bad(field, value, N_("The year in {value} is out of range ({min}–{max})."), value=text, min=MIN_YEAR, max=MAX_YEAR)
     try:
@@ -125,9 +151,24 @@ def county_exists(code: str) -> bool:
     return any("county" in props for _, props in numdb.get("cn/loc").info(code))
 
 
+_EXCEL_TEXT = re.compile(r'^="(.*)"$')
+
+
+def identifier(value: str | None) -> str:
+    """An ID, exam or student number as a spreadsheet or a clerk writes it: full-width digits, surrounding spaces,
+    a leading ' or the ="…" wrapper that keep it as text, inner spaces and hyphens — all taken away."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    wrapped = _EXCEL_TEXT.match(text)
+    if wrapped:
+        text = wrapped.group(1).strip()
+    if text.startswith("'"):
+        text = text[1:]
+    return _ID_SEPARATORS.sub("", text)
+
+
 def id_number(value: str | None, kind: str = "1", born: date | None = None, sex: str | None = None) -> str:
     """An ID number; for resident cards (type 1) the full GB 11643 rule."""
-    text = _ID_SEPARATORS.sub("", (value or "")).upper()
+    text = identifier(value).upper()
     if not text:
         raise _bad("id_number", value, N_("The ID number is empty."))
     if kind != "1":
@@ -159,9 +200,15 @@ def id_number(value: str | None, kind: str = "1", born: date | None = None, sex:
 
 
 def exam_no(value: str | None) -> str | None:
-    text = (value or "").strip()
+    text = identifier(value).upper()
     if not text:
         return None
+    if _SCIENTIFIC.fullmatch(text):
+        raise _bad(
+            "exam_no", value,
+            N_("{value} is an exam number that a spreadsheet stored as a number and has lost digits: format the column as text and type it again."),
+            value=value,
+        )
     if not _EXAM_NO.fullmatch(text) or not text.isascii():
         raise _bad("exam_no", value, N_("An exam number has 14 digits."))
     return text
@@ -264,6 +311,11 @@ FIELD_LABELS = {
     "file": N_("file"),
     "encoding": N_("encoding"),
     "sheet": N_("sheet"),
+    "map": N_("column mapping"),
+    "ethnicity": N_("ethnicity"),
+    "political": N_("political status"),
+    "region": N_("place of origin"),
+    "header_row": N_("header row"),
 }
 
 

@@ -246,6 +246,14 @@ def m004_operators_accounts_and_ledger(db) -> None:
         prev = digest
 
 
+@migration
+def m005_person_codes(db) -> None:
+    """What admissions records and a registrar keeps: ethnicity (GB/T 3304), political status (GB/T 4762) and place
+    of origin (生源地, GB/T 2260), as codes."""
+    for column in ("ethnicity", "political", "region"):
+        db.execute(f"ALTER TABLE students ADD COLUMN {column} TEXT")
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}

@@ -14,7 +14,8 @@ from xueji.domain.status import EventKind, Status
 
 _STUDENT_COLUMNS = (
     "id, student_no, name, gender, birth_date, id_type, id_number, exam_no, enroll_year, college, major, class, "
-    "seat, cur_year, cur_college, cur_major, cur_class, status, status_since, suspended_until"
+    "seat, cur_year, cur_college, cur_major, cur_class, status, status_since, suspended_until, ethnicity, political, "
+    "region"
 )
 
 
@@ -37,7 +38,7 @@ def _student(row: tuple) -> Student:
     return Student(
         id=row[0],
         student_no=row[1],
-        person=Person(row[2], row[3], date.fromisoformat(row[4]), row[5], row[6], row[7]),
+        person=Person(row[2], row[3], date.fromisoformat(row[4]), row[5], row[6], row[7], row[20], row[21], row[22]),
         entry=Placement(row[8], row[9], row[10], row[11]),
         seat=row[12],
         current=Placement(row[13], row[14], row[15], row[16]),
@@ -50,7 +51,7 @@ def _student(row: tuple) -> Student:
 _INSERT_COLUMNS = (
     "id", "student_no", "name", "gender", "birth_date", "id_type", "id_number", "exam_no", "enroll_year", "college",
     "major", "class", "seat", "cur_year", "cur_college", "cur_major", "cur_class", "status", "status_since",
-    "suspended_until", "origin", "created_at",
+    "suspended_until", "origin", "created_at", "ethnicity", "political", "region",
 )
 
 
@@ -60,12 +61,16 @@ def _insert_row(s: Student, origin: str, created: str) -> tuple:
         s.id, s.student_no, p.name, p.gender, p.birth_date.isoformat(), p.id_type, p.id_number, p.exam_no, e.year,
         e.college, e.major, e.klass, s.seat, c.year, c.college, c.major, c.klass, s.status.value,
         s.status_since.isoformat(), s.suspended_until.isoformat() if s.suspended_until else None, origin, created,
+        p.ethnicity, p.political, p.region,
     )
 
 
 def record_values(s: Student) -> dict:
     """A student's stored fields, as the audit chain hashes them."""
-    return dict(zip(_INSERT_COLUMNS[1:20], _insert_row(s, "", "")[1:20]))
+    row = _insert_row(s, "", "")
+    p = s.person
+    return dict(zip(_INSERT_COLUMNS[1:20], row[1:20])) | {
+        "ethnicity": p.ethnicity, "political": p.political, "region": p.region}
 
 
 def _student_values(student: Student) -> dict:
@@ -77,6 +82,9 @@ def _student_values(student: Student) -> dict:
         "id_type": p.id_type,
         "id_number": p.id_number,
         "exam_no": p.exam_no,
+        "ethnicity": p.ethnicity,
+        "political": p.political,
+        "region": p.region,
         "cur_year": student.current.year,
         "cur_college": student.current.college,
         "cur_major": student.current.major,
@@ -253,9 +261,10 @@ class Repository:
 
     def records(self):
         """Every student's stored fields, as the audit chain hashes them, one at a time."""
-        cursor = self.conn.execute(f"SELECT {', '.join(audit.RECORD_FIELDS)} FROM students")
+        fields = audit.RECORD_FIELDS + audit.RECORD_FIELDS_2
+        cursor = self.conn.execute(f"SELECT {', '.join(fields)} FROM students")
         for row in cursor:
-            yield dict(zip(audit.RECORD_FIELDS, row))
+            yield dict(zip(fields, row))
 
     def head(self) -> tuple[int, str]:
         count = self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
