@@ -130,9 +130,11 @@ def test_on_screen_the_first_twenty_problems_and_the_count_all_of_them_in_errors
     result = xj("enroll", "--file", str(path), "--year", "2025", "--errors-out", str(workdir / "problems.csv"))
     assert result.exit_code == 3
     assert "and 10 more" in result.stderr and "roster: 30" in result.stderr
-    with open(workdir / "problems.csv", encoding="utf-8") as handle:
+    assert (workdir / "problems.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel on Chinese Windows
+    with open(workdir / "problems.csv", encoding="utf-8-sig") as handle:
         written = list(csv.DictReader(handle))
     assert len(written) == 30 and written[0]["Row"] == "2" and written[0]["Column"] == "class"
+    assert written[0]["Name"] == rows[0]["name"]
     xlsx = xj("enroll", "--file", str(path), "--year", "2025", "--errors-out", str(workdir / "problems.xlsx"))
     from openpyxl import load_workbook
 

@@ -107,6 +107,9 @@ Klass = Annotated[str, typer.Option("--class", help="Class 01–99 (班級).", s
 Year = Annotated[Optional[str], typer.Option("--year", help="Enrollment year (default: this year).")]
 IdType = Annotated[str, typer.Option("--id-type", help="ID document type: 1 resident card, 6, 7, 8, 9, A passport, Z.")]
 ExamNo = Annotated[Optional[str], typer.Option("--exam-no", help="Exam number (考生號), 14 digits.")]
+Ethnicity = Annotated[Optional[str], typer.Option("--ethnicity", help="Ethnicity (民族): GB/T 3304 code or name, e.g. 01 or 漢族.")]
+Political = Annotated[Optional[str], typer.Option("--political", help="Political status (政治面貌): GB/T 4762 code or name, e.g. 13 or 群眾.")]
+Region = Annotated[Optional[str], typer.Option("--region", help="Place of origin (生源地): province name or code, or county code.")]
 
 # Filters shared by `query` and `export` (current placement).
 FilterName = Annotated[Optional[str], typer.Option("--name", help="Part of the name.")]
@@ -126,6 +129,19 @@ def _state(ctx: typer.Context) -> State:
 
 
 Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
+MapOption = Annotated[Optional[list[str]], typer.Option("--map", help="HEADER=FIELD: read a column under another name (repeatable), e.g. --map '录取类别=id_type'.")]
+HeaderRow = Annotated[Optional[str], typer.Option("--header-row", help="The row holding the column names (default: found among the first 10).")]
+
+
+def _header_row(value: Optional[str]) -> Optional[int]:
+    if value is None:
+        return None
+    text = value.strip()
+    if not text.isdigit() or not text.isascii() or not 1 <= int(text) <= 1000:
+        from xueji.domain.errors import InvalidData
+
+        raise InvalidData.one("header_row", value, N_("The header row is a row number from 1 to 1000."))
+    return int(text)
 Reveal = Annotated[bool, typer.Option("--reveal", help="Show full ID numbers and birth dates (office only; needs --purpose).")]
 Purpose = Annotated[Optional[str], typer.Option("--purpose", help="Why personal data is revealed; goes to the access log.")]
 
@@ -205,7 +221,7 @@ def init(ctx: typer.Context) -> None:
     from xueji.services.setup import init as run_init
 
     state = _state(ctx)
-    result = run_init(state.config_path, state.database_override())
+    result = run_init(state.config_path, state.database_override(), script=i18n.language())
     render.say(N_("Configuration: {path} ({what})"), path=str(result.config_path),
                what=N_("created") if result.config_created else N_("kept"))
     render.say(N_("Database: {path} ({what})"), path=str(result.database_path),
@@ -259,8 +275,8 @@ def _enroll(ctx, fmt, from_school=None, **fields) -> None:
     from xueji.cli import render
     from xueji.domain.model import PersonInput
 
-    person = PersonInput(fields.pop("name"), fields.pop("gender"), fields.pop("birth_date"),
-                         fields.pop("id_number"), fields.pop("id_type"), fields.pop("exam_no"))
+    person = PersonInput(*(fields.pop(f) for f in ("name", "gender", "birth_date", "id_number", "id_type", "exam_no",
+                                                     "ethnicity", "political", "region")))
     student = _perform(ctx, "enroll", person, needs_codes=True, from_school=from_school, **fields)
     if render.submitted(student, fmt):
         return
@@ -285,9 +301,11 @@ def enroll(
     major: _optional("--major", "Major code or name (專業).") = None,
     klass: _optional("--class", "Class 01–99 (班級).") = None,
     year: Year = None, id_type: IdType = "1", exam_no: ExamNo = None, date: Date = None, doc_no: DocNo = None,
+    ethnicity: Ethnicity = None, political: Political = None, region: Region = None,
     file: Annotated[Optional[Path], typer.Option("--file", help="Enroll a roster (.csv or .xlsx) in one transaction.", show_default=False)] = None,
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="Worksheet of an .xlsx roster (default: the first).")] = None,
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Encoding of a CSV roster (default: detected).")] = None,
+    mapping: MapOption = None, header_row: HeaderRow = None,
     order: Annotated[Optional[str], typer.Option("--order", help="Seat order: input, pinyin or exam-no (default: the config's).")] = None,
     class_size: Annotated[Optional[str], typer.Option("--class-size", help="Form classes of at most N when the roster has no class column.")] = None,
     skip_existing: Annotated[bool, typer.Option("--skip-existing", help="Skip people already enrolled in the same year, college and major.")] = False,
@@ -306,7 +324,7 @@ def enroll(
     if file is not None:
         _enroll_file(ctx, file, year=year, sheet=sheet, encoding=encoding, order=order, class_size=class_size,
                      skip_existing=skip_existing, dry_run=dry_run, errors_out=errors_out, quiet=quiet, fmt=fmt,
-                     date=date, doc_no=doc_no, force=force)
+                     date=date, doc_no=doc_no, force=force, mapping=mapping, header_row=header_row)
         return
     fields = {"--name": name, "--gender": gender, "--birth-date": birth_date, "--id-number": id_number,
               "--college": college, "--major": major, "--class": klass}
@@ -314,7 +332,8 @@ def enroll(
     if missing:
         raise typer.BadParameter(f"missing {', '.join(missing)} (or give a roster with --file).")
     _enroll(ctx, fmt, name=name, gender=gender, birth_date=birth_date, id_number=id_number, college=college,
-            major=major, klass=klass, year=year, id_type=id_type, exam_no=exam_no, date=date, doc_no=doc_no)
+            major=major, klass=klass, year=year, id_type=id_type, exam_no=exam_no, date=date, doc_no=doc_no,
+            ethnicity=ethnicity, political=political, region=region)
 
 
 def _enroll_file(ctx, file: Path, *, errors_out: Optional[Path], quiet: bool, fmt: str, **options) -> None:
@@ -329,7 +348,9 @@ def _enroll_file(ctx, file: Path, *, errors_out: Optional[Path], quiet: bool, fm
     force = options.pop("force")
     if errors_out is not None:
         render.check_errors_out(errors_out, file, force)
-    roster = rosters.read(file, sheet=options.pop("sheet"), encoding=options.pop("encoding"))
+    roster = rosters.read(file, sheet=options.pop("sheet"), encoding=options.pop("encoding"),
+                          header_row=_header_row(options.pop("header_row")),
+                          mapping=rosters.parse_mapping(options.pop("mapping")))
     try:
         with render.progress(quiet) as tick:
             result = _perform(ctx, "enroll_roster", session=session, roster=roster, progress=tick, **options)
@@ -360,7 +381,8 @@ def transfer_in(
     from_school: Annotated[str, typer.Option("--from-school", help="School the student comes from.", show_default=False)],
     name: Name, gender: Gender, birth_date: Birth, id_number: IdNumber, college: College, major: Major,
     klass: Klass, year: Year = None, id_type: IdType = "1", exam_no: ExamNo = None, date: Date = None,
-    doc_no: DocNo = None, fmt: Format = "table",
+    doc_no: DocNo = None, ethnicity: Ethnicity = None, political: Political = None, region: Region = None,
+    fmt: Format = "table",
 ) -> None:
     """Register a transfer-in student under a new number (轉入). Prints the number.
 
@@ -368,7 +390,7 @@ def transfer_in(
     """
     _enroll(ctx, fmt, from_school=from_school, name=name, gender=gender, birth_date=birth_date,
             id_number=id_number, college=college, major=major, klass=klass, year=year, id_type=id_type,
-            exam_no=exam_no, date=date, doc_no=doc_no)
+            exam_no=exam_no, date=date, doc_no=doc_no, ethnicity=ethnicity, political=political, region=region)
 
 
 @transfer_app.command("out")
@@ -542,6 +564,7 @@ def import_(
     file: Annotated[Path, typer.Option("--file", help="Records with their numbers (.csv or .xlsx).", show_default=False)],
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="Worksheet of an .xlsx file (default: the first).")] = None,
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Encoding of a CSV file (default: detected).")] = None,
+    mapping: MapOption = None, header_row: HeaderRow = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything; write nothing.")] = False,
     errors_out: Annotated[Optional[Path], typer.Option("--errors-out", help="Write every problem to this .csv or .xlsx.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --errors-out file.")] = False,
@@ -559,7 +582,8 @@ def import_(
     session = _state(ctx).session()
     if errors_out is not None:
         render.check_errors_out(errors_out, file, force)
-    roster = rosters.read(file, sheet=sheet, encoding=encoding)
+    roster = rosters.read(file, sheet=sheet, encoding=encoding, header_row=_header_row(header_row),
+                          mapping=rosters.parse_mapping(mapping))
     try:
         with render.progress(quiet) as tick:
             result = batch.import_records(session, roster, dry_run=dry_run, progress=tick)
@@ -761,6 +785,7 @@ def amend(
     id_number: Annotated[Optional[str], typer.Option("--id-number", help="Corrected ID number.")] = None,
     id_type: Annotated[Optional[str], typer.Option("--id-type", help="Corrected ID document type.")] = None,
     exam_no: Annotated[Optional[str], typer.Option("--exam-no", help="Corrected exam number.")] = None,
+    ethnicity: Ethnicity = None, political: Political = None, region: Region = None,
     doc_no: DocNo = None, fmt: Format = "table",
 ) -> None:
     """Correct a student's personal data (信息更正); the event keeps before and after, the number never changes.
@@ -769,7 +794,8 @@ def amend(
     """
 
     _change(ctx, fmt, N_("{student_no} corrected."), "amend", number, name=name, gender=gender, birth_date=birth_date,
-            id_number=id_number, id_type=id_type, exam_no=exam_no, reason=reason, doc_no=doc_no)
+            id_number=id_number, id_type=id_type, exam_no=exam_no, ethnicity=ethnicity, political=political,
+            region=region, reason=reason, doc_no=doc_no)
 
 
 @app.command()

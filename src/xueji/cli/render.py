@@ -22,7 +22,7 @@ from xueji.i18n import N_, _
 STUDENT_KEYS = (
     "student_no", "name", "gender", "birth_date", "id_type", "id_number", "exam_no", "enroll_year", "college",
     "major", "class", "seat", "status", "status_since", "suspended_until", "current_year", "current_college",
-    "current_major", "current_class",
+    "current_major", "current_class", "ethnicity", "political", "region",
 )
 EVENT_KEYS = (
     "id", "kind", "jyt_code", "effective_date", "recorded_at", "operator", "account", "submitted_by", "approved_by",
@@ -84,7 +84,8 @@ def person_view(student: Student) -> dict:
     if not isinstance(p, PersonView):
         raise TypeError("personal data reached the screen without going through the services' disclosure")
     return {"name": p.name, "gender": p.gender, "birth_date": p.birth_date, "id_type": p.id_type,
-            "id_number": p.id_number, "exam_no": p.exam_no}
+            "id_number": p.id_number, "exam_no": p.exam_no, "ethnicity": p.ethnicity, "political": p.political,
+            "region": p.region}
 
 
 def student_record(student: Student) -> dict:
@@ -130,6 +131,15 @@ def event_record(event: Event) -> dict:
 
 def status_label(status: Status | str | None) -> str:
     return _(Status(status).label) if status else ""
+
+
+def _national(kind: str, code: str | None) -> str:
+    """A national code with its name, in the script of the language (Simplified unless zh-Hant)."""
+    from xueji.domain import national
+    from xueji.i18n import language
+
+    name = national.label(kind, code, traditional=language() == "zh-Hant")
+    return f"{code} {name}" if name and name != code else (code or "")
 
 
 def _college_name(codes: CodeTable | None, college: str, major: str | None = None) -> str:
@@ -218,6 +228,9 @@ def student_view(student: Student, events: list[Event], fmt: str, codes: CodeTab
         (_("Birth date"), p["birth_date"]),
         (_("ID document"), f"{_(ID_TYPES.get(p['id_type'], p['id_type']))} {p['id_number']}"),
         (_("Exam number"), p["exam_no"] or ""),
+        *[(label, _national(kind, p[kind])) for kind, label in (
+            ("ethnicity", _("Ethnicity")), ("political", _("Political status")), ("region", _("Place of origin")))
+          if p[kind]],
         (_("Entered"), f"{student.entry.year} · {_college_name(codes, student.entry.college)} · "
                        f"{_college_name(codes, student.entry.college, student.entry.major)} · "
                        + _("class {klass}, seat {seat}").format(klass=student.entry.klass, seat=f"{student.seat:02d}")),
@@ -360,9 +373,13 @@ def check_errors_out(path, reading, force: bool) -> None:
 
 def problem_records(problems) -> list[dict]:
     return [
-        {"row": p.row, "column": _(p.column), "value": p.value, "message": message_text(p.message, p.params)}
+        {"row": p.row, "name": p.name, "exam_no": p.exam_no, "column": _(p.column), "value": p.value,
+         "message": message_text(p.message, p.params)}
         for p in problems
     ]
+
+
+PROBLEM_KEYS = ["row", "name", "exam_no", "column", "value", "message"]
 
 
 def roster_problems(error, fmt: str, errors_out, force: bool = False) -> None:
@@ -371,18 +388,19 @@ def roster_problems(error, fmt: str, errors_out, force: bool = False) -> None:
     if errors_out is not None:
         from xueji.files.export import write
 
-        write(errors_out, ["row", "column", "value", "message"], [_("Row"), _("Column"), _("Value"), _("Problem")],
-              records, text_columns=("value",), sheet_title="errors", force=force)
+        # CSV with a BOM: Excel on Chinese Windows opens it correctly.
+        write(errors_out, PROBLEM_KEYS, [_("Row"), _("Name"), _("Exam number"), _("Column"), _("Value"), _("Problem")],
+              records, text_columns=("name", "exam_no", "value"), sheet_title=_("Problems"), force=force, excel=True)
     if fmt == "json":
         print(json.dumps({"errors": records}, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        _emit_data(records, ("row", "column", "value", "message"), fmt)
+        _emit_data(records, PROBLEM_KEYS, fmt)
     else:
         from rich.console import Console
 
         console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
-        rows = [[r["row"], r["column"], r["value"], r["message"]] for r in records[:SHOWN_PROBLEMS]]
-        console.print(_table(None, [_("Row"), _("Column"), _("Value"), _("Problem")], rows))
+        rows = [[r["row"], r["name"], r["column"], r["value"], r["message"]] for r in records[:SHOWN_PROBLEMS]]
+        console.print(_table(None, [_("Row"), _("Name"), _("Column"), _("Value"), _("Problem")], rows))
         if len(records) > SHOWN_PROBLEMS:
             note(N_("… and {more} more."), more=len(records) - SHOWN_PROBLEMS)
     error_text_line = _("Error: {message}").format(message=error_text(error))
@@ -400,6 +418,7 @@ def roster_result(result, shown: list[Student], fmt: str, quiet: bool, codes: Co
             "seconds": round(result.seconds, 3),
             "students": [student_record(s) for s in shown],
             "skipped_rows": [{"row": s.row, "student_no": s.student_no, "name": s.name} for s in result.skipped],
+            "ignored_columns": result.ignored,
         }
         if fmt == "json":
             print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -415,6 +434,8 @@ def roster_result(result, shown: list[Student], fmt: str, quiet: bool, codes: Co
         _console().print(_table(title, [_("Student number"), _("Name"), _("College"), _("Major"), _("Class")], rows))
     for skipped in result.skipped:
         note(N_("Row {row}: skipped, already enrolled as {student_no}."), row=skipped.row, student_no=skipped.student_no)
+    if result.ignored:
+        note(N_("Columns not kept by the registry, ignored: {columns}."), columns=", ".join(result.ignored))
     say(N_("Enrolled {enrolled}, skipped {skipped}, in {seconds:.1f} s."), enrolled=len(result.enrolled),
         skipped=len(result.skipped), seconds=result.seconds)
 
@@ -516,7 +537,8 @@ EXPORT_HEADERS = {
     "enroll_year": N_("Enrollment year"), "college": N_("College"), "major": N_("Major"), "class": N_("Class"),
     "seat": N_("Seat"), "status": N_("Status"), "status_since": N_("Since"), "suspended_until": N_("Suspended until"),
     "current_year": N_("Current cohort"), "current_college": N_("Current college"), "current_major": N_("Current major"),
-    "current_class": N_("Current class"),
+    "current_class": N_("Current class"), "ethnicity": N_("Ethnicity"), "political": N_("Political status"),
+    "region": N_("Place of origin"),
 }
 
 

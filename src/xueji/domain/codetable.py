@@ -8,6 +8,30 @@ from xueji.domain import validate as v
 from xueji.domain.errors import N_, InvalidData, RuleViolation
 
 
+def _key(value: str | None) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+def _by_name(text: str, entries):
+    """An entry whose name is ``text``, as written or folded to Simplified on both sides (OpenCC, only when the
+    name does not match as written)."""
+    if not text:
+        return None
+    entries = list(entries)
+    for entry in entries:
+        if entry.name == text:
+            return entry
+    from xueji.domain.national import simplified
+
+    folded = simplified(text)
+    for entry in entries:
+        if simplified(entry.name) == folded:
+            return entry
+    return None
+
+
 @dataclass(frozen=True)
 class Major:
     code: str
@@ -27,26 +51,30 @@ class CodeTable:
     colleges: dict[str, College] = field(default_factory=dict)
 
     def college(self, value: str | None) -> College:
-        """A college by its code, or by its name exactly as written in the table."""
-        text = (value or "").strip()
+        """A college by its code, or by its name in either script (文学院 finds 文學院)."""
+        text = _key(value)
         if text in self.colleges:
             return self.colleges[text]
-        for college in self.colleges.values():
-            if college.name == text:
-                return college
-        raise InvalidData.one("college", value, N_("Unknown college {value!r}: see `xueji codes`."), value=text)
+        found = _by_name(text, self.colleges.values())
+        if found is None:
+            raise InvalidData.one("college", value, N_("Unknown college {value!r}: see `xueji codes`."), value=text)
+        return found
 
     def major(self, college: College, value: str | None) -> Major:
-        text = (value or "").strip()
+        """A major of a college by its code, its name in either script, or its national catalogue code (050101)."""
+        text = _key(value)
         if text in college.majors:
             return college.majors[text]
-        for major in college.majors.values():
-            if major.name == text:
-                return major
-        raise InvalidData.one(
-            "major", value, N_("College {college} has no major {value!r}: see `xueji codes`."),
-            college=college.code, value=text,
-        )
+        found = _by_name(text, college.majors.values())
+        if found is None and len(text) >= 6:
+            national = text.upper()
+            found = next((m for m in college.majors.values() if m.national_code == national), None)
+        if found is None:
+            raise InvalidData.one(
+                "major", value, N_("College {college} has no major {value!r}: see `xueji codes`."),
+                college=college.code, value=text,
+            )
+        return found
 
     def add_college(self, code: str, name: str) -> College:
         code = v.two_digit_code(code, "college")

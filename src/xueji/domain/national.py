@@ -63,6 +63,7 @@ def _to_simplified():
     return opencc.OpenCC("t2s").convert
 
 
+@lru_cache(maxsize=8192)
 def simplified(text: str) -> str:
     return _to_simplified()(text)
 

@@ -199,6 +199,17 @@ def id_number(value: str | None, kind: str = "1", born: date | None = None, sex:
     return text
 
 
+def birth_from_id(value: str | None) -> str | None:
+    """The birth date held in an 18-digit resident ID number (digits 7–14), or None if it holds no real date."""
+    text = identifier(value).upper()
+    if not _RESIDENT_ID.fullmatch(text) or not text.isascii():
+        return None
+    try:
+        return date(int(text[6:10]), int(text[10:12]), int(text[12:14])).isoformat()
+    except ValueError:
+        return None
+
+
 def exam_no(value: str | None) -> str | None:
     text = identifier(value).upper()
     if not text:

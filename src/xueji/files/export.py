@@ -35,6 +35,13 @@ def check_target(path: Path) -> str:
     return suffix
 
 
+def display_width(value) -> int:
+    """Columns a value takes in a spreadsheet: a Chinese character is about two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value if value is not None else ""))
+
+
 def _cell(value):
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
@@ -111,8 +118,8 @@ def _xlsx(keys, headers, records, text_columns: set[str], title: str) -> bytes:
     text_indexes = [i for i, k in enumerate(keys) if k in text_columns]
     append_rows(sheet, ([_cell(record.get(k)) for k in keys] for record in records), 2, text_indexes)
     for i, key in enumerate(keys):
-        width = max([len(str(headers[i]))] + [len(str(r.get(key) or "")) for r in records[:200]]) + 2
-        sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width = min(max(width, 6), 40)
+        width = max([display_width(headers[i])] + [display_width(r.get(key)) for r in records[:200]]) + 2
+        sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width = min(max(width, 6), 60)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from xueji.files.export import append_rows, check_target
+from xueji.files.export import append_rows, check_target, display_width
 
 
 def _sheet(workbook, title: str, heading: str, headers: list[str], rows: list[list], text_columns=()):
@@ -24,7 +24,7 @@ def _sheet(workbook, title: str, heading: str, headers: list[str], rows: list[li
         cell.font = Font(bold=True)
     append_rows(sheet, rows, 4, text_columns)
     for index, header in enumerate(headers):
-        width = max([len(str(header))] + [len(str(r[index] or "")) for r in rows[:200]]) + 3
+        width = max([display_width(header)] + [display_width(r[index]) for r in rows[:200]]) + 3
         sheet.column_dimensions[sheet.cell(row=3, column=index + 1).column_letter].width = min(max(width, 8), 40)
     sheet.freeze_panes = "A4"
     return sheet

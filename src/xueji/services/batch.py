@@ -26,21 +26,28 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class RowProblem:
-    """A problem in one cell of a roster: spreadsheet row, column header, the value, and why."""
+    """A problem in one cell of a roster: spreadsheet row, column header, the value, and why; and whom the row
+    concerns (name and exam number as the file has them), so a clerk knows where to look."""
 
     row: int
     column: str
     value: str
     message: str
     params: dict = field(default_factory=dict)
+    name: str = ""
+    exam_no: str = ""
 
 
 class RosterInvalid(InvalidData):
     """A roster with problems: every one of them, and nothing written."""
 
-    def __init__(self, problems: list[RowProblem]):
+    def __init__(self, problems: list[RowProblem], roster: Roster | None = None):
         XuejiError.__init__(self, N_("Problems in the roster: {count}. Nothing was written."), count=len(problems))
         self.problems = []
+        if roster is not None:  # whom each row concerns
+            people = {row.number: row for row in roster.rows}
+            problems = [replace(p, name=people[p.row].get("name") or "", exam_no=people[p.row].get("exam_no") or "")
+                        if p.row in people else p for p in problems]
         self.rows = sorted(problems, key=lambda p: p.row)
 
 
@@ -57,6 +64,7 @@ class RosterResult:
     skipped: list[Skipped]
     dry_run: bool
     seconds: float = 0.0
+    ignored: list[str] = field(default_factory=list)  # columns of the file the registry does not keep
 
 
 def _row_problems(error: InvalidData, row: int, roster: Roster, columns: dict[str, str]) -> list[RowProblem]:
@@ -92,23 +100,28 @@ def enroll_roster(
     size = check(lambda: _class_size(class_size)) if class_size is not None else None
     default_year = check(lambda: str(v.year(year, session.today))) if year is not None else None
     check.done()
-    needs_class = "class" not in roster.columns
+    problems: list[RowProblem] = []
+    has_class = "class" in roster.columns
+    blank = [row.number for row in roster.rows if not row.get("class")] if has_class else []
+    needs_class = not has_class or (bool(blank) and len(blank) == len(roster.rows))
+    if has_class and blank and not needs_class:
+        problems += [RowProblem(number, roster.column("class"), "", N_(
+            "This row has no class while other rows have one: give every row a class, or none and --class-size N."))
+            for number in blank]
     if needs_class and size is None:
         raise InvalidData.one("class", "", N_("The roster has no class column: give --class-size N to form classes."))
-    for required in ("name", "gender", "birth_date", "id_number", "college", "major"):
+    for required in ("name", "gender", "id_number", "college", "major"):
         if required not in roster.columns:
             raise InvalidData.one(required, "", N_("The roster has no {column} column."),
                                   column=Msgid(_label(required)))
+    births = "birth_date" in roster.columns
 
-    problems: list[RowProblem] = []
     admissions: list[tuple[int, Admission]] = []
     first_row: dict[tuple[str, str], int] = {}
     for index, row in enumerate(roster.rows):
         try:
             admission = admit(
-                session,
-                PersonInput(row.get("name"), row.get("gender"), row.get("birth_date"), row.get("id_number"),
-                            row.get("id_type") or "1", row.get("exam_no")),
+                session, _person(row, births),
                 college=row.get("college"), major=row.get("major"),
                 klass=row.get("class") if not needs_class else "01",
                 year=row.get("year") or default_year, date=date, doc_no=doc_no,
@@ -127,7 +140,7 @@ def enroll_roster(
         if progress and index % 1000 == 0:
             progress(index, len(roster.rows) * 2)
     if problems:
-        raise RosterInvalid(problems)
+        raise RosterInvalid(problems, roster)
 
     with session.store.transaction() as repo:
         live = repo.live_registrations([(a.person.id_type, a.person.id_number) for _, a in admissions])
@@ -143,7 +156,7 @@ def enroll_roster(
                 problems.append(RowProblem(row_number, roster.column("id_number"), admission.person.id_number,
                                            message, params))
         if problems:
-            raise RosterInvalid(problems)
+            raise RosterInvalid(problems, roster)
         people = _arrange(repo, fresh, order, size if needs_class else None)
         if progress:
             progress(len(roster.rows), len(roster.rows) * 2)
@@ -153,7 +166,14 @@ def enroll_roster(
         if not dry_run:
             repo.commit()
     enrolled.sort(key=lambda student: student.student_no)
-    return RosterResult(enrolled, skipped, dry_run, time.perf_counter() - started)
+    return RosterResult(enrolled, skipped, dry_run, time.perf_counter() - started, list(roster.ignored))
+
+
+def _person(row, births: bool) -> PersonInput:
+    """A row's person as typed; without a birth-date column, the birth date is the one an 18-digit ID holds."""
+    born = row.get("birth_date") if births else (v.birth_from_id(row.get("id_number")) or "")
+    return PersonInput(row.get("name"), row.get("gender"), born, row.get("id_number"), row.get("id_type") or "1",
+                       row.get("exam_no"), row.get("ethnicity"), row.get("political"), row.get("region"))
 
 
 def _class_size(value: str | None) -> int:
@@ -226,10 +246,7 @@ def _imported_record(session: Session, row, roster: Roster) -> tuple[Student, da
     entry_year = where.year if where else session.today.year
     enrolled_on = check(lambda: v.iso_date(row.get("enroll_date"), "enroll_date")) if row.get("enroll_date") else (
         date(entry_year, 9, 1))
-    who = check(lambda: model.person(
-        PersonInput(row.get("name"), row.get("gender"), row.get("birth_date"), row.get("id_number"),
-                    row.get("id_type") or "1", row.get("exam_no")),
-        date(entry_year, 9, 1)))
+    who = check(lambda: model.person(_person(row, "birth_date" in roster.columns), date(entry_year, 9, 1)))
     since = check(lambda: v.iso_date(row.get("status_since"), "status_since")) if row.get("status_since") else enrolled_on
     until = None
     if status == Status.SUSPENDED:
@@ -249,7 +266,7 @@ def import_records(session: Session, roster: Roster, *, dry_run: bool = False, p
     """Bring in records that already have numbers: checked, never renumbered, all or nothing, each with an event."""
     started = time.perf_counter()
     session.require(Action.IMPORT)
-    for required in ("student_no", "name", "gender", "birth_date", "id_number"):
+    for required in ("student_no", "name", "gender", "id_number"):
         if required not in roster.columns:
             raise InvalidData.one(required, "", N_("The roster has no {column} column."), column=Msgid(_label(required)))
     problems: list[RowProblem] = []
@@ -280,7 +297,7 @@ def import_records(session: Session, roster: Roster, *, dry_run: bool = False, p
         if progress and index % 1000 == 0:
             progress(index, len(roster.rows))
     if problems:
-        raise RosterInvalid(problems)
+        raise RosterInvalid(problems, roster)
     with session.store.transaction() as repo:
         existing = repo.existing_numbers([s.student_no for _, s, _ in records])
         live = repo.live_registrations([(s.person.id_type, s.person.id_number) for _, s, _ in records if s.status.is_live])
@@ -295,7 +312,7 @@ def import_records(session: Session, roster: Roster, *, dry_run: bool = False, p
                 problems.append(RowProblem(row_number, roster.column("id_number"), student.person.id_number,
                                            message, params))
         if problems:
-            raise RosterInvalid(problems)
+            raise RosterInvalid(problems, roster)
         stored = repo.add_many([s for _, s, _ in records], ["import"] * len(records))
         repo.add_events([
             (student, session.event(EventKind.IMPORT, session.today, None, student.status,

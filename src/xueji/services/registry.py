@@ -329,12 +329,14 @@ def overdue(session: Session, on: str | None = None) -> list[tuple[Student, int]
     return [(view, days) for view, (_, days) in zip(shown, late)]
 
 
-AMENDABLE = ("name", "gender", "birth_date", "id_type", "id_number", "exam_no")
+AMENDABLE = ("name", "gender", "birth_date", "id_type", "id_number", "exam_no", "ethnicity", "political", "region")
+_PERSON_ORDER = ("name", "gender", "birth_date", "id_number", "id_type", "exam_no", "ethnicity", "political", "region")
 
 
 def amend(session: Session, student_no: str, *, name: str | None = None, gender: str | None = None,
           birth_date: str | None = None, id_number: str | None = None, id_type: str | None = None,
-          exam_no: str | None = None, reason: str | None = None, doc_no: str | None = None) -> Student:
+          exam_no: str | None = None, ethnicity: str | None = None, political: str | None = None,
+          region: str | None = None, reason: str | None = None, doc_no: str | None = None) -> Student:
     """Correct personal data; the event keeps the before and after. The number never changes.
 
     Name and birth-date changes need legal proof: a document number (教育部令第41號)."""
@@ -343,7 +345,7 @@ def amend(session: Session, student_no: str, *, name: str | None = None, gender:
     why = check(lambda: v.label(reason, "reason"))
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     given = {"name": name, "gender": gender, "birth_date": birth_date, "id_type": id_type, "id_number": id_number,
-             "exam_no": exam_no}
+             "exam_no": exam_no, "ethnicity": ethnicity, "political": political, "region": region}
     if all(value is None for value in given.values()):
         check.fail(InvalidData.one("name", "", N_("Give at least one field to correct.")))
     check.done()
@@ -351,8 +353,7 @@ def amend(session: Session, student_no: str, *, name: str | None = None, gender:
         student = _get(session, repo, number)
         session.require_change()
         old = student.person
-        raw = PersonInput(*(given[f] if given[f] is not None else _stored(old, f) for f in (
-            "name", "gender", "birth_date", "id_number", "id_type", "exam_no")))
+        raw = PersonInput(*(given[f] if given[f] is not None else _stored(old, f) for f in _PERSON_ORDER))
         person = model.person(raw, date(student.entry.year, 9, 1))
         before = {f: _stored(old, f) for f in AMENDABLE if _stored(old, f) != _stored(person, f)}
         if not before:

@@ -18,8 +18,12 @@ class InitResult:
     database_created: bool
 
 
-def init(config_path: Path, database_override: Path | None = None, *, locale: str | None = None) -> InitResult:
-    """Write config.toml from the packaged example if missing, then create (or upgrade) the database."""
+def init(config_path: Path, database_override: Path | None = None, *, locale: str | None = None,
+         script: str | None = None) -> InitResult:
+    """Write config.toml from the packaged example if missing, then create (or upgrade) the database.
+
+    ``script`` "zh-Hans" writes the school and the code table's names in Simplified characters (the example is in
+    Traditional)."""
     created = False
     if not config_path.exists():
         if not config_path.parent.is_dir():
@@ -27,6 +31,8 @@ def init(config_path: Path, database_override: Path | None = None, *, locale: st
         text = cfg.example_text()
         if locale:
             text = text.replace('# locale = "zh-Hant"', f'locale = "{locale}"')
+        if (script or locale) == "zh-Hans":
+            text = _simplified_names(text)
         try:
             with open(config_path, "x", encoding="utf-8") as handle:
                 handle.write(text)
@@ -50,3 +56,13 @@ def init(config_path: Path, database_override: Path | None = None, *, locale: st
     finally:
         store.close()
     return InitResult(config_path, created, database, not existed)
+
+
+def _simplified_names(text: str) -> str:
+    """The example's names (school, colleges, majors) in Simplified characters; comments are left as they are."""
+    import re
+
+    from xueji.domain.national import simplified
+
+    return re.sub(r'^((?:name|school) = ")([^"]*)(")', lambda m: m.group(1) + simplified(m.group(2)) + m.group(3),
+                  text, flags=re.MULTILINE)
