@@ -123,7 +123,7 @@ def enroll_roster(
             admission = admit(
                 session, _person(row, births),
                 college=row.get("college"), major=row.get("major"),
-                klass=row.get("class") if not needs_class else "01",
+                klass="01" if needs_class or not row.get("class") else row.get("class"),  # blanks named above
                 year=row.get("year") or default_year, date=date, doc_no=doc_no,
             )
         except InvalidData as error:

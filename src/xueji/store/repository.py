@@ -129,21 +129,27 @@ class Repository:
         row = self.conn.execute(f"SELECT {_STUDENT_COLUMNS} FROM students WHERE student_no = ?", (student_no,)).fetchone()
         return _student(row) if row else None
 
+    LIVE = "status IN ('active', 'suspended')"  # the very expression of idx_students_live_person's WHERE
+
     def live_registrations(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """The live registration's number for each (id_type, id_number) that has one, looked up in chunks."""
+        """The live registration's number for each (id_type, id_number) that has one, looked up in chunks.
+
+        Shaped to match the partial unique index (id_type = ?, id_number IN …, and its own WHERE): a search of the
+        index per key, whatever the registry's size (tests assert the plan)."""
         found: dict[tuple[str, str], str] = {}
-        numbers = sorted({number for _, number in keys})
-        for start in range(0, len(numbers), 500):
-            chunk = numbers[start:start + 500]
-            rows = self.conn.execute(
-                "SELECT id_type, id_number, student_no FROM students WHERE status IN ('active', 'suspended') "
-                f"AND id_number IN ({', '.join('?' for _ in chunk)})",
-                chunk,
-            )
-            for id_type, id_number, student_no in rows:
-                found[(id_type, id_number)] = student_no
-        wanted = set(keys)
-        return {key: number for key, number in found.items() if key in wanted}
+        by_type: dict[str, list[str]] = {}
+        for id_type, number in set(keys):
+            by_type.setdefault(id_type, []).append(number)
+        for id_type, numbers in by_type.items():
+            numbers.sort()
+            for start in range(0, len(numbers), 500):
+                chunk = numbers[start:start + 500]
+                rows = self.conn.execute(
+                    f"SELECT id_type, id_number, student_no FROM students WHERE id_type = ? "
+                    f"AND id_number IN ({', '.join('?' for _ in chunk)}) AND {self.LIVE}", [id_type, *chunk])
+                for row_type, id_number, student_no in rows:
+                    found[(row_type, id_number)] = student_no
+        return found
 
     def existing_numbers(self, numbers: list[str]) -> set[str]:
         found: set[str] = set()
@@ -164,7 +170,7 @@ class Repository:
 
     def live_registration(self, id_type: str, id_number: str) -> str | None:
         row = self.conn.execute(
-            "SELECT student_no FROM students WHERE id_type = ? AND id_number = ? AND status IN ('active', 'suspended')",
+            f"SELECT student_no FROM students WHERE id_type = ? AND id_number = ? AND {self.LIVE}",
             (id_type, id_number),
         ).fetchone()
         return row[0] if row else None
