@@ -199,3 +199,14 @@ def test_show_and_export_carry_ethnicity_political_status_and_origin(xj, workdir
     bad = xj("amend", "202501010101", "--ethnicity", "火星族", "--reason", "x")
     assert bad.exit_code == 3 and "GB/T 3304" in bad.stderr
     assert xj("audit", "verify").exit_code == 0
+
+
+def test_a_big5_file_read_as_gb18030_gets_the_hint_to_say_big5(xj, workdir, db):
+    rows = people(2, names=["王小明", "林怡君"])
+    path = write_csv(workdir / "r.csv", rows, encoding="big5")
+    before = snapshot(db)
+    result = xj("enroll", "--file", str(path), "--year", "2025", "-f", "json")
+    assert result.exit_code == 3 and "big5" in result.stdout
+    assert snapshot(db) == before
+    assert xj("enroll", "--file", str(path), "--year", "2025", "--encoding", "big5").exit_code == 0
+    assert [r[0] for r in db.rows("SELECT name FROM students ORDER BY id")] == ["王小明", "林怡君"]

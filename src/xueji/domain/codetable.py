@@ -49,13 +49,19 @@ class College:
 @dataclass
 class CodeTable:
     colleges: dict[str, College] = field(default_factory=dict)
+    # Names already looked up (a roster names the same few colleges and majors on every row).
+    _found: dict = field(default_factory=dict, compare=False, repr=False)
 
     def college(self, value: str | None) -> College:
         """A college by its code, or by its name in either script (文学院 finds 文學院)."""
         text = _key(value)
         if text in self.colleges:
             return self.colleges[text]
-        found = _by_name(text, self.colleges.values())
+        found = self._found.get((None, text))
+        if found is None:
+            found = _by_name(text, self.colleges.values())
+            if found is not None:
+                self._found[(None, text)] = found
         if found is None:
             raise InvalidData.one("college", value, N_("Unknown college {value!r}: see `xueji codes`."), value=text)
         return found
@@ -65,7 +71,11 @@ class CodeTable:
         text = _key(value)
         if text in college.majors:
             return college.majors[text]
-        found = _by_name(text, college.majors.values())
+        found = self._found.get((college.code, text))
+        if found is None:
+            found = _by_name(text, college.majors.values())
+            if found is not None:
+                self._found[(college.code, text)] = found
         if found is None and len(text) >= 6:
             national = text.upper()
             found = next((m for m in college.majors.values() if m.national_code == national), None)
@@ -84,6 +94,7 @@ class CodeTable:
         if any(c.name == name for c in self.colleges.values()):
             raise RuleViolation(N_("A college named {name} already exists."), name=name)
         self.colleges[code] = College(code, name)
+        self._found.clear()
         return self.colleges[code]
 
     def add_major(self, college_code: str, code: str, name: str, national_code: str | None = None) -> Major:
@@ -99,6 +110,7 @@ class CodeTable:
         if any(m.name == name for m in college.majors.values()):
             raise RuleViolation(N_("College {college} already has a major named {name}."), college=college.code, name=name)
         college.majors[code] = Major(code, name, national)
+        self._found.clear()
         return college.majors[code]
 
     def merged(self, other: "CodeTable") -> "CodeTable":
