@@ -119,7 +119,7 @@ def _new_problems(before: set[str]) -> list[str]:
 
 def test_check_reports_a_translation_that_drops_or_changes_a_placeholder(scratch_catalogs):
     _spoil("zh_Hant", "No student has the number {student_no}.", string="沒有學號為 {number} 的學生。")
-    _spoil("zh_Hans", "{value!r} is not a date in the form YYYY-MM-DD.", string="{value} 不是日期。")
+    _spoil("zh_Hans", "{value!r} is not a date: write it as one of {forms}.", string="{value} 不是日期。")
     catalogs.compile_catalogs()
     problems = _new_problems(scratch_catalogs)
     assert len(problems) == 2, problems

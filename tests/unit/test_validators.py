@@ -117,7 +117,7 @@ def test_29_february_of_a_leap_year_is_a_date():
     assert v.iso_date("2024-02-29") == date(2024, 2, 29)
 
 
-@pytest.mark.parametrize("text", ["01-09-2023", "2023-09", "2023-09-01T00:00", "", None, "yesterday", "2023/09-01",
+@pytest.mark.parametrize("text", ["01-09-2023", "2023-09", "2023-09-01T12:30", "", None, "yesterday", "2023/09-01",
                                   "2023年9月", "230901", "2023.9.1.1"])
 def test_a_date_in_none_of_the_accepted_forms_is_refused_naming_them(text):
     error = refused(lambda: v.iso_date(text))

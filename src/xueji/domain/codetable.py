@@ -9,9 +9,11 @@ from xueji.domain.errors import N_, InvalidData, RuleViolation
 
 
 def _key(value: str | None) -> str:
+    """As typed, in NFKC; a one-digit code is the two-digit one (a spreadsheet drops the 0 of 01)."""
     import unicodedata
 
-    return unicodedata.normalize("NFKC", value or "").strip()
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    return "0" + text if len(text) == 1 and text.isdigit() else text
 
 
 def _by_name(text: str, entries):

@@ -103,8 +103,14 @@ def _lookup(text: str, index: dict[str, str]) -> str | None:
     return index.get(folded)
 
 
+def _text(value: str | None) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", value or "").split())
+
+
 def ethnicity(value: str | None) -> str | None:
-    text = "".join((value or "").split())
+    text = _text(value)
     if not text:
         return None
     if text.isdigit() and text.zfill(2) in ETHNICITIES:
@@ -117,7 +123,7 @@ def ethnicity(value: str | None) -> str | None:
 
 
 def political(value: str | None) -> str | None:
-    text = "".join((value or "").split())
+    text = _text(value)
     if not text:
         return None
     if text.isdigit() and text.zfill(2) in POLITICAL:
@@ -133,7 +139,7 @@ def region(value: str | None) -> str | None:
     """A province (two digits, or six ending in 0000, or its name) or a county (six digits of the division list)."""
     from xueji.domain.validate import county_exists
 
-    text = "".join((value or "").split())
+    text = _text(value)
     if not text:
         return None
     if text.isdigit() and text.isascii():

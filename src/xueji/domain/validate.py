@@ -41,14 +41,16 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # The forms a clerk or a spreadsheet writes: 2005-06-01, 2005-6-1, 2005/6/1, 2005.6.1, 20050601, 2005年6月1日.
+_TIME = r"(?:[\sT]+0{1,2}:00(?::00)?)?"  # the midnight a spreadsheet appends to a date cell: 2005/6/1 0:00
 _DATE_FORMS = (
-    re.compile(r"^(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})$"),
+    re.compile(r"^(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})" + _TIME + "$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
 )
 DATE_FORMS_TEXT = "2005-06-01, 2005/6/1, 2005.6.1, 20050601, 2005年6月1日"
 _OTHER_ID = re.compile(r"^[A-Z0-9()\-]{4,30}$")
 _SPACES = re.compile(r"\s+")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff·]) (?=[\u3400-\u9fff\uf900-\ufaff·])")
 _ID_SEPARATORS = re.compile(r"[\s\-]")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d+")
 _RESIDENT_ID = re.compile(r"\d{17}[\dX]")
@@ -66,6 +68,7 @@ def name(value: str | None) -> str:
     """Letters of any script, the middle dot of minority names (·) and, for transliterated names, single spaces and
     hyphens. A character lost to a file's encoding (? or �) is named as such."""
     text = unicodedata.normalize("NFC", (value or "")).strip().translate(_DOTS)
+    text = "".join(" " if unicodedata.category(ch) == "Zs" else ch for ch in text)  # 张　三: a full-width space
     for ch in text:  # before spaces are folded, so a tab or a line break inside a name is refused
         category = unicodedata.category(ch)
         if ch in "?？\ufffd":
@@ -81,9 +84,11 @@ def name(value: str | None) -> str:
         if not (category[0] in "LM" or ch in "· -"):
             raise _bad("name", value, N_("A name holds letters, the middle dot (·) and, in transliterated names, "
                                          "spaces and hyphens; {char!r} is none of these."), char=ch)
-    text = _SPACES.sub(" ", text)
+    text = _CJK_GAP.sub("", _SPACES.sub(" ", text))  # 张 三 (padded to line up) is 张三; Anna Müller keeps hers
     if not text:
         raise _bad("name", value, N_("The name is empty."))
+    if not any(unicodedata.category(ch)[0] == "L" for ch in text):
+        raise _bad("name", value, N_("A name needs at least one letter."))
     if len(text) > NAME_MAX:
         raise _bad("name", value, N_("The name is longer than {max} characters."), max=NAME_MAX)
     return text
@@ -184,6 +189,12 @@ def id_number(value: str | None, kind: str = "1", born: date | None = None, sex:
     if not _RESIDENT_ID.fullmatch(text) or not text.isascii():
         raise _bad("id_number", value, N_("A resident ID number has 17 digits and a check character (digit or X)."))
     if check_character(text[:17]) != text[17]:
+        if text.endswith("000"):  # Excel keeps 15 digits of a number: the last three came back as zeros
+            raise _bad(
+                "id_number", value,
+                N_("{value} is an ID number that a spreadsheet stored as a number and has lost digits: format the column as text and type it again."),
+                value=value,
+            )
         raise _bad("id_number", value, N_("The check character of this ID number is wrong: it should be {expected}."), expected=check_character(text[:17]))
     try:
         embedded = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))

@@ -25,7 +25,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "birth_date": ("birth_date", "birthdate", "birthday", "dob", "出生日期", "出生年月", "出生年月日", "生日", "csrq"),
     "id_number": ("id_number", "idnumber", "id_no", "idno", "身份证号", "身份证号码", "身份证件号", "身份证件号码",
                   "证件号码", "证件号", "公民身份号码", "sfzh"),
-    "id_type": ("id_type", "证件类型", "身份证件类型"),
+    "id_type": ("id_type", "证件类型", "身份证件类型", "证件型别", "身份证件型别"),
     "college": ("college", "学院", "院系", "录取院系", "院系名称", "学院名称", "录取学院"),
     "major": ("major", "专业", "录取专业", "专业名称"),
     "class": ("class", "班级", "行政班", "班号", "行政班级"),
@@ -46,6 +46,7 @@ IDENTIFIER_FIELDS = ("id_number", "exam_no", "student_no")
 # The Traditional characters of the aliases above, folded to Simplified for comparison.
 _FOLD = str.maketrans("學號碼證類別專業級錄稱編態狀區備註務處國際齡貌屬戶籍顯示錄", "学号码证类别专业级录称编态状区备注务处国际龄貌属户籍显示录")
 _MARKS = re.compile(r"[\s*:()\[\]【】<>《》\-_/\\.]")
+_NOTE = re.compile(r"[(\[【<《].*?[)\]】>》]")  # a note after a header: 身份证号（必填）, 出生日期(yyyy-mm-dd)
 HEADER_SCAN = 10  # rows looked at for the header, below title rows
 
 
@@ -97,7 +98,11 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
 
 def _known(cell: object, mapping: dict[str, str]) -> str | None:
     key = normalise_header(cell)
-    return mapping.get(key) or _LOOKUP.get(key)
+    found = mapping.get(key) or _LOOKUP.get(key)
+    if found is None and cell is not None:
+        bare = normalise_header(_NOTE.sub("", unicodedata.normalize("NFKC", str(cell))))
+        found = mapping.get(bare) or _LOOKUP.get(bare)
+    return found
 
 
 def _columns(header: list, path: Path, mapping: dict[str, str]) -> tuple[dict[str, str], list[str | None], list[str]]:
@@ -120,14 +125,13 @@ def _columns(header: list, path: Path, mapping: dict[str, str]) -> tuple[dict[st
 
 
 def _header_index(rows: list[list], mapping: dict[str, str]) -> int:
-    """The header among the first rows: the one naming the most known fields (title rows above it name none)."""
+    """The header among the first rows: the one naming the most known fields; on a tie the later one (a title block
+    of "学院: 文学院" pairs sits above the real header, never below it)."""
     best, best_count = 0, 0
     for index, row in enumerate(rows):
         count = len({_known(cell, mapping) for cell in row} - {None})
-        if count > best_count:
+        if count >= best_count and count > 0:
             best, best_count = index, count
-        if count >= 3 and best_count == count:
-            break
     return best
 
 
@@ -146,7 +150,7 @@ def _text(value: object, field_name: str | None) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, (int, float)):
-        if field_name == "id_number" and abs(value) >= 1e15:
+        if field_name == "id_number" and isinstance(value, float) and abs(value) >= 1e15:
             # Excel keeps 15 significant digits: an 18-digit number stored as a number has lost some.
             return f"{float(value):.5E}"
         if field_name in DATE_FIELDS and float(value).is_integer():
@@ -174,6 +178,11 @@ def _decode(data: bytes, encoding: str | None, path: Path) -> str:
             raise _bad_file(path, N_("{path} is not in the encoding {encoding}."), encoding=encoding) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text": UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _bad_file(path, N_("{path} is not in the encoding {encoding}."), encoding="utf-16") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -248,6 +257,8 @@ def read(path: Path, *, sheet: str | None = None, encoding: str | None = None, h
         raise _bad_file(path, N_("{path}: xueji reads .csv and .xlsx rosters (save .xls files as .xlsx)."))
     try:
         records = iter(records)
+        if header_row is not None and header_row < 1:
+            raise InvalidData.one("header_row", str(header_row), N_("The header row is a row number from 1 to 1000."))
         limit = header_row if header_row is not None else HEADER_SCAN
         top = []
         for record in records:
