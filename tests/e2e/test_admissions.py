@@ -210,3 +210,18 @@ def test_a_big5_file_read_as_gb18030_gets_the_hint_to_say_big5(xj, workdir, db):
     assert snapshot(db) == before
     assert xj("enroll", "--file", str(path), "--year", "2025", "--encoding", "big5").exit_code == 0
     assert [r[0] for r in db.rows("SELECT name FROM students ORDER BY id")] == ["王小明", "林怡君"]
+
+
+def test_a_birth_month_column_is_completed_by_the_id_when_they_agree(xj, workdir, db):
+    rows = people(2)
+    rows[0]["birth_date"] = rows[0]["birth_date"][:7].replace("-", ".")   # 2006.01
+    rows[1]["birth_date"] = "2005.12"                                      # disagrees with the ID
+    path = write_csv(workdir / "r.csv", rows, headers={"birth_date": "出生年月"})
+    result = xj("enroll", "--file", str(path), "--year", "2025", "-f", "json")
+    assert result.exit_code == 3
+    assert [p["row"] for p in json.loads(result.stdout)["errors"]] == [3]
+    rows[1]["birth_date"] = people(2)[1]["birth_date"][:7]
+    assert xj("enroll", "--file", str(write_csv(workdir / "r.csv", rows, headers={"birth_date": "出生年月"})),
+              "--year", "2025").exit_code == 0
+    assert [r[0] for r in db.rows("SELECT birth_date FROM students ORDER BY id")] == [
+        p["birth_date"] for p in people(2)]

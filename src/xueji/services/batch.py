@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -169,9 +170,18 @@ def enroll_roster(
     return RosterResult(enrolled, skipped, dry_run, time.perf_counter() - started, list(roster.ignored))
 
 
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?$")
+
+
 def _person(row, births: bool) -> PersonInput:
-    """A row's person as typed; without a birth-date column, the birth date is the one an 18-digit ID holds."""
+    """A row's person as typed; without a birth-date column, the birth date is the one an 18-digit ID holds. A
+    出生年月 column of years and months (2005.06) is completed by the ID's day when the two agree."""
     born = row.get("birth_date") if births else (v.birth_from_id(row.get("id_number")) or "")
+    month = _YEAR_MONTH.match(born or "") if births else None
+    if month:
+        from_id = v.birth_from_id(row.get("id_number"))
+        if from_id and (int(from_id[:4]), int(from_id[5:7])) == (int(month.group(1)), int(month.group(2))):
+            born = from_id
     return PersonInput(row.get("name"), row.get("gender"), born, row.get("id_number"), row.get("id_type") or "1",
                        row.get("exam_no"), row.get("ethnicity"), row.get("political"), row.get("region"))
 
