@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,10 +14,66 @@ from typer.core import TyperGroup
 from xueji import __version__, i18n
 from xueji.cli.state import State
 from xueji.domain.errors import N_, XuejiError
+from xueji.i18n import _
+
+
+def _early_language(argv: list[str]) -> str:
+    """The language before the command line is parsed, so that its errors and help speak it too."""
+    lang = config = None
+    for index, word in enumerate(argv):
+        if word in ("--lang", "--config") and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif word.startswith(("--lang=", "--config=")):
+            value = word.partition("=")[2]
+        else:
+            continue
+        if word.startswith("--lang"):
+            lang = lang or value
+        else:
+            config = config or value
+    if lang is not None and i18n.normalise(lang) is None:
+        lang = None
+    try:
+        return State(config, None, lang, None).language()
+    except Exception:  # an unreadable configuration is reported once the command runs
+        return i18n.resolve(lang)
 
 
 class XuejiGroup(TyperGroup):
     """Turns every error a user can cause into one translated line and its exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Usage errors are rendered by xueji, in the language, not by Click (exit 2 kept)."""
+        from typer._click.exceptions import ClickException
+        from typer.exceptions import Abort, Exit
+
+        from xueji.cli import edge
+
+        argv = list(sys.argv[1:] if args is None else args)
+        i18n.set_language(_early_language(argv))
+        if i18n.language() != "en":
+            from xueji.cli import helptext
+
+            helptext.localise(self, argv)
+        try:
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except ClickException as error:
+            if error.__class__.__name__ == "NoArgsIsHelpError":
+                print(error.ctx.get_help())
+                code = 2
+            else:
+                edge.show(error)
+                code = error.exit_code
+        except Exit as error:
+            code = error.exit_code
+        except Abort:
+            print(_("Aborted."), file=sys.stderr)
+            code = 1
+        else:
+            code = result if isinstance(result, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
     def invoke(self, ctx):
         from xueji.cli import render
@@ -80,14 +137,18 @@ def _version(value: bool) -> None:
 
 
 def _format(value: str) -> str:
+    from xueji.cli.edge import bad
+
     if value not in ("table", "json", "csv"):
-        raise typer.BadParameter(f"{value!r} is not one of table, json, csv.")
+        raise bad(N_("{value!r} is not one of table, json, csv."), value=value)
     return value
 
 
 def _lang(value: Optional[str]) -> Optional[str]:
+    from xueji.cli.edge import bad
+
     if value is not None and i18n.normalise(value) is None:
-        raise typer.BadParameter(f"{value!r} is not one of en, zh-Hans, zh-Hant.")
+        raise bad(N_("{value!r} is not one of en, zh-Hans, zh-Hant."), value=value)
     return value
 
 
@@ -330,7 +391,9 @@ def enroll(
               "--college": college, "--major": major, "--class": klass}
     missing = [flag for flag, value in fields.items() if value is None]
     if missing:
-        raise typer.BadParameter(f"missing {', '.join(missing)} (or give a roster with --file).")
+        from xueji.cli.edge import wrong
+
+        raise wrong(N_("Missing {options} (or give a roster with --file)."), options=", ".join(missing))
     _enroll(ctx, fmt, name=name, gender=gender, birth_date=birth_date, id_number=id_number, college=college,
             major=major, klass=klass, year=year, id_type=id_type, exam_no=exam_no, date=date, doc_no=doc_no,
             ethnicity=ethnicity, political=political, region=region)
@@ -477,13 +540,15 @@ def graduate(
     """
     from xueji.cli import render
 
+    from xueji.cli.edge import wrong
+
     if numbers and year is not None:
-        raise typer.BadParameter("give student numbers or --year, not both.")
+        raise wrong(N_("Give student numbers or --year, not both."))
     if year is None:
         if not numbers:
-            raise typer.BadParameter("give one or more student numbers, or --year.")
+            raise wrong(N_("Give one or more student numbers, or --year."))
         if college or major or klass or excepted or dry_run:
-            raise typer.BadParameter("--college, --major, --class, --except and --dry-run go with --year.")
+            raise wrong(N_("--college, --major, --class, --except and --dry-run go with --year."))
         done = _perform(ctx, "graduate", numbers, outcome=outcome, date=date, doc_no=doc_no)
         if render.submitted(done, fmt):
             return

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 from xueji.domain.access import PersonView
 from xueji.domain.codetable import CodeTable
-from xueji.domain.errors import InvalidData, Msgid, XuejiError
+from xueji.domain.errors import Choices, InvalidData, Msgid, XuejiError
 from xueji.domain.model import REQUEST_STATES, Event, Student
 from xueji.domain.status import EventKind, Status
 from xueji.domain.validate import FIELD_LABELS, GENDERS, ID_TYPES
@@ -38,6 +39,8 @@ def message_text(message: str, params: dict, /) -> str:
     for key, value in params.items():
         if isinstance(value, Msgid):
             values[key] = _(value)
+        elif isinstance(value, Choices):
+            values[key] = ", ".join(f"{_(label)} ({code})" for code, label in value)
         elif isinstance(value, XuejiError):
             values[key] = error_text(value)
         else:
@@ -161,23 +164,44 @@ def _console():
     return Console(highlight=False, width=None if terminal else 200, no_color="NO_COLOR" in os.environ or None)
 
 
+_WHOLE = re.compile(r"^[0-9A-Za-z*:+./\-]+$")  # numbers, ID numbers, dates, times: never split
+
+
 def _table(title: str | None, headers: list[str], rows: list[list], caption: str | None = None):
+    """A table whose numbers, dates and times are never split across lines (their columns keep their width), and
+    whose text is shortened with … rather than wrapped when the terminal is narrow."""
+    from rich.markup import escape
     from rich.table import Table
 
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
     table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    from rich.markup import escape
-
-    for row in rows:  # cells are data, never markup: a reason "[bold]…" or "[account x]" is shown as written
-        table.add_row(*["" if cell is None else escape(str(cell)) for cell in row])
+    for index, header in enumerate(headers):
+        column = [row[index] for row in cells if index < len(row)]
+        if column and all(not v or _WHOLE.match(v) for v in column):
+            table.add_column(header, no_wrap=True, min_width=max(len(v) for v in column))
+        else:
+            table.add_column(header, overflow="ellipsis", no_wrap=True)
+    for row in cells:  # cells are data, never markup: a reason "[bold]…" or "[account x]" is shown as written
+        table.add_row(*[escape(cell) for cell in row])
     return table
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC time as the clerk's local time (TZ, or the system's), to the second."""
+    if not stamp:
+        return ""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return stamp
 
 
 def _emit_data(records: list[dict], keys: tuple | list, fmt: str, many: bool = True) -> None:
     if fmt == "json":
         print(json.dumps(records if many else records[0], ensure_ascii=False, indent=2))
-    else:
+    elif records:  # no rows, no output at all: `mail -E` sends no empty mail
         from xueji.files.export import write_csv  # formula-safe, as in files
 
         write_csv(sys.stdout, list(keys), records)
@@ -248,7 +272,7 @@ def student_view(student: Student, events: list[Event], fmt: str, codes: CodeTab
         [
             e.effective_date.isoformat(), _(EventKind(e.kind).label), e.jyt_code or "",
             f"{status_label(e.status_before) or '—'} → {status_label(e.status_after)}",
-            e.reason or "", e.doc_no or "", _detail_text(e.detail), _who(e), e.recorded_at,
+            e.reason or "", e.doc_no or "", _detail_text(e.detail), _who(e), local_time(e.recorded_at),
         ]
         for e in events
     ]
@@ -595,7 +619,7 @@ def requests_table(items, fmt: str) -> None:
     headers = [_("Request"), _("Change"), _("College"), _("Student number"), _("State"), _("Submitted by"),
                _("Submitted at"), _("Decided by"), _("Note")]
     rows = [[r["id"], r["action"], r["college"], r["student_no"] or "", _(REQUEST_STATES.get(r["status"], r["status"])),
-             r["submitted_by"], r["submitted_at"], r["decided_by"] or "", r["doc_no"] or r["decision_reason"] or ""]
+             r["submitted_by"], local_time(r["submitted_at"]), r["decided_by"] or "", r["doc_no"] or r["decision_reason"] or ""]
             for r in records]
     _console().print(_table(_("Requests"), headers, rows))
 
@@ -611,7 +635,7 @@ def access_log_table(entries: list[dict], fmt: str) -> None:
         return
     headers = [_("When"), _("Operator"), _("Account"), _("Command"), _("Filters"), _("Students shown"), _("Revealed"),
                _("Purpose"), _("Requester")]
-    rows = [[e["at"], e["operator"], e["account"] or "", e["command"], json.dumps(e["filters"], ensure_ascii=False),
+    rows = [[local_time(e["at"]), e["operator"], e["account"] or "", e["command"], json.dumps(e["filters"], ensure_ascii=False),
              e["shown"], _("yes") if e["revealed"] else _("no"), e["purpose"] or "", e["requester"] or ""]
             for e in entries]
     _console().print(_table(_("Access log"), headers, rows))
@@ -681,7 +705,7 @@ def audit_log(events: list[dict], fmt: str) -> None:
         return
     headers = [_("Event"), _("Recorded at"), _("Student number"), _("Change"), _("JY/T code"), _("Status"),
                _("Operator"), _("Document no."), _("Details"), _("Hash")]
-    rows = [[e["id"], e["recorded_at"], e["student_no"], _(EventKind(e["kind"]).label), e["jyt_code"] or "",
+    rows = [[e["id"], local_time(e["recorded_at"]), e["student_no"], _(EventKind(e["kind"]).label), e["jyt_code"] or "",
              f"{status_label(e['status_before']) or '—'} → {status_label(e['status_after'])}", e["operator"],
              e["doc_no"] or "", _detail_text(e["detail"]), e["hash"][:12]] for e in records]
     _console().print(_table(_("Audit trail"), headers, rows))

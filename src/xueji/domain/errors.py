@@ -18,6 +18,10 @@ class Msgid(str):
     """A message parameter that is itself a msgid (a status label...): the edge translates it too."""
 
 
+class Choices(tuple):
+    """A message parameter listing allowed values as (code, msgid label) pairs: shown as 休學 (suspended), …"""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one value: which field, what was given, why it is refused."""

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 ORDERS = ("input", "pinyin", "exam-no")
+_ORDER_WORDS = {"拼音": "pinyin", "輸入": "input", "输入": "input", "原序": "input", "名單順序": "input",
+                "名单顺序": "input", "考生號": "exam-no", "考生号": "exam-no"}
+
+
+def order_key(text: str | None) -> str:
+    """input, pinyin or exam-no, from the code or the word in either script (拼音, 考生號…)."""
+    value = (text or "").strip()
+    return _ORDER_WORDS.get(value, value.lower())
 
 # Compound surnames, in both scripts, read as one surname.
 COMPOUND_SURNAMES = (

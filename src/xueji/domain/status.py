@@ -145,6 +145,39 @@ CAUSES = {
     "deceased": EventKind.DEATH,
     "missing": EventKind.MISSING,
 }
+# The same values as a clerk types them, in either script.
+_OUTCOME_WORDS = {"畢業": "graduated", "毕业": "graduated", "結業": "completed", "结业": "completed",
+                  "肄業": "incomplete", "肄业": "incomplete"}
+_CAUSE_WORDS = {"死亡": "deceased", "失蹤": "missing", "失踪": "missing", "下落不明": "missing"}
+
+
+def outcome_key(text: str | None) -> str:
+    """graduated, completed or incomplete, from the code or the word in either script (畢業, 毕业…)."""
+    value = (text or "graduated").strip()
+    return _OUTCOME_WORDS.get(value, value.lower())
+
+
+def cause_key(text: str | None) -> str:
+    value = (text or "").strip()
+    return _CAUSE_WORDS.get(value, value.lower())
+
+
+def status_choices():
+    from xueji.domain.errors import Choices
+
+    return Choices((s.value, s.label) for s in Status)
+
+
+def outcome_choices():
+    from xueji.domain.errors import Choices
+
+    return Choices((key, kind.label) for key, kind in OUTCOMES.items())
+
+
+def cause_choices():
+    from xueji.domain.errors import Choices
+
+    return Choices((key, kind.label) for key, kind in CAUSES.items())
 
 
 def transition(current: Status, kind: EventKind, student_no: str = "") -> Status:

@@ -83,6 +83,15 @@ def extract_catalog() -> Catalog:
     ):
         location = (Path(PACKAGE_DIR.name, filename).as_posix(), lineno)
         template.add(message, None, [location], auto_comments=comments, context=context)
+    # The help texts of commands and options (docstrings and help=), as the command line shows them.
+    from typer.main import get_command
+
+    from xueji.cli import helptext
+    from xueji.cli.app import app
+
+    for text in helptext.texts(get_command(app)):
+        if text not in template:
+            template.add(text, None, [("xueji/cli/app.py", 0)], auto_comments=["help text"])
     return template
 
 

@@ -16,7 +16,7 @@ from xueji.domain import validate as v
 from xueji.domain.errors import N_, ClassFull, InvalidData, Msgid, XuejiError
 from xueji.domain.model import PersonInput, Placement, Student
 from xueji.domain.number import parse_number
-from xueji.domain.status import EventKind, Status, status_from_text
+from xueji.domain.status import EventKind, Status, status_choices, status_from_text
 from xueji.domain.validate import FIELD_LABELS
 from xueji.files.roster import Roster
 from xueji.services import Session
@@ -95,9 +95,10 @@ def enroll_roster(
     """Validate every row, then enroll them all in one transaction — or, with any problem, nothing at all."""
     started = time.perf_counter()
     check = v.Collector()
+    given_order, order = order, ordering.order_key(order)
     if order not in ordering.ORDERS:
-        check.fail(InvalidData.one("order", order, N_("The order must be input, pinyin or exam-no, not {value!r}."),
-                                   value=order))
+        check.fail(InvalidData.one("order", given_order, N_("The order must be input, pinyin or exam-no, not {value!r}."),
+                                   value=given_order))
     size = check(lambda: _class_size(class_size)) if class_size is not None else None
     default_year = check(lambda: str(v.year(year, session.today))) if year is not None else None
     check.done()
@@ -240,7 +241,7 @@ def _imported_record(session: Session, row, roster: Roster) -> tuple[Student, da
     status = status_from_text(row.get("status") or "active")
     if status is None:
         check.fail(InvalidData.one("status", row.get("status"), N_("Unknown status {value!r}: use one of {choices}."),
-                                   value=row.get("status") or "", choices=", ".join(s.value for s in Status)))
+                                   value=row.get("status") or "", choices=status_choices()))
     where = None
     if number is not None:
         where = check(lambda: model.placement(

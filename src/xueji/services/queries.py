@@ -11,7 +11,7 @@ from xueji.domain.access import Action, masked_detail
 from xueji.domain.errors import N_, InvalidData
 from xueji.domain.model import Event, Student
 from xueji.domain.number import parse_number
-from xueji.domain.status import Status, status_from_text
+from xueji.domain.status import status_choices, status_from_text
 from xueji.services import Session
 from xueji.services.disclosure import disclose, viewing
 from xueji.store.repository import StudentFilter
@@ -126,7 +126,7 @@ def _status(value: str) -> str:
     if status is None:
         raise InvalidData.one(
             "status", value, N_("Unknown status {value!r}: use one of {choices}."),
-            value=value, choices=", ".join(s.value for s in Status),
+            value=value, choices=status_choices(),
         )
     return status.value
 

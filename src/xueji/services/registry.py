@@ -11,7 +11,8 @@ from xueji.domain.access import Action
 from xueji.domain.errors import N_, DuplicateRegistration, InvalidData, PermissionDenied, RuleViolation
 from xueji.domain.model import Event, Person, PersonInput, Placement, Student
 from xueji.domain.number import class_prefix, next_seat, parse_number
-from xueji.domain.status import CAUSES, OUTCOMES, EventKind, Status, reinstatement, transition
+from xueji.domain.status import (CAUSES, OUTCOMES, EventKind, Status, cause_choices, cause_key, outcome_choices,
+                                 outcome_key, reinstatement, transition)
 from xueji.domain.suspension import check_new_suspension
 from xueji.services import Session
 from xueji.store.repository import Repository, StudentFilter
@@ -236,17 +237,19 @@ def transfer_out(session: Session, student_no: str, *, to_school: str | None, re
 def cancel(session: Session, student_no: str, *, cause: str | None, reason: str | None = None,
            date: str | None = None, doc_no: str | None = None) -> Student:
     """注銷 for death or a missing student (§七.2)."""
-    key = (cause or "").strip()
+    key = cause_key(cause)
     if key not in CAUSES:
-        raise InvalidData.one("cause", cause, N_("The cause must be deceased or missing, not {value!r}."), value=key)
+        raise InvalidData.one("cause", cause, N_("The cause must be one of {choices}, not {value!r}."),
+                              value=(cause or "").strip(), choices=cause_choices())
     return _change(session, student_no, CAUSES[key], date=date, reason=reason, doc_no=doc_no, reason_required=False)
 
 
 def _outcome(check: v.Collector, outcome: str | None) -> EventKind | None:
-    key = (outcome or "graduated").strip()
+    key = outcome_key(outcome)
     if key not in OUTCOMES:
         check.fail(InvalidData.one(
-            "outcome", outcome, N_("The outcome must be graduated, completed or incomplete, not {value!r}."), value=key))
+            "outcome", outcome, N_("The outcome must be one of {choices}, not {value!r}."),
+            value=(outcome or "").strip(), choices=outcome_choices()))
         return None
     return OUTCOMES[key]
 
