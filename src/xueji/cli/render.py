@@ -7,6 +7,7 @@ anything else, so an unmasked record can never reach the screen by mistake.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -161,37 +162,86 @@ def _console():
     from rich.console import Console
 
     terminal = sys.stdout.isatty()
-    return Console(highlight=False, width=None if terminal else 200, no_color="NO_COLOR" in os.environ or None)
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and int(columns) >= 20 else (None if terminal else 200)
+    return Console(highlight=False, width=width, no_color="NO_COLOR" in os.environ or None, soft_wrap=False)
 
 
-_WHOLE = re.compile(r"^[0-9A-Za-z*:+./\-]+$")  # numbers, ID numbers, dates, times: never split
+_WHOLE = re.compile(r"^[0-9A-Za-z*:+./\-]+( \d\d:\d\d:\d\d)?$")  # numbers, ID numbers, dates, times: never split
 
 
-def _table(title: str | None, headers: list[str], rows: list[list], caption: str | None = None):
-    """A table whose numbers, dates and times are never split across lines (their columns keep their width), and
-    whose text is shortened with … rather than wrapped when the terminal is narrow."""
+def _width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 20:
+        return int(columns)
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return 200
+
+
+def _table(title: str | None, headers: list[str], rows: list[list], caption: str | None = None, *,
+           keep: int = 2, wrap: tuple = ()):
+    """A table whose numbers, dates and times are never split across lines (their columns keep their width), whose
+    text is shortened with … rather than wrapped (except the columns in ``wrap``, wrapped between words), and which
+    leaves out its rightmost columns (after the first ``keep``) when the terminal is too narrow for them."""
+    from rich.cells import cell_len
+    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
-    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    whole = []
     for index, header in enumerate(headers):
         column = [row[index] for row in cells if index < len(row)]
-        if column and all(not v or _WHOLE.match(v) for v in column):
-            table.add_column(header, no_wrap=True, min_width=max(len(v) for v in column))
-        else:
-            table.add_column(header, overflow="ellipsis", no_wrap=True)
-    for row in cells:  # cells are data, never markup: a reason "[bold]…" or "[account x]" is shown as written
-        table.add_row(*[escape(cell) for cell in row])
+        whole.append(max([_display(v) for v in column] + [_display(header)])
+                     if column and all(not v or _WHOLE.match(v) for v in column) else 0)
+
+    def build(shown: int):
+        note = None
+        if shown < len(headers):
+            note = _("Narrow screen: {count} columns left out; -f json shows them.").format(count=len(headers) - shown)
+        table = Table(title=title, caption=f"{caption}  {note}" if caption and note else caption or note,
+                      show_lines=False, header_style="bold")
+        for index, header in enumerate(headers[:shown]):
+            if whole[index]:
+                table.add_column(header, no_wrap=True, min_width=whole[index])
+            elif index in wrap:
+                table.add_column(header, overflow="fold")
+            else:
+                table.add_column(header, overflow="ellipsis", no_wrap=True, min_width=min(4, _display(header)))
+        for row in cells:  # cells are data, never markup: a reason "[bold]…" or "[account x]" is shown as written
+            table.add_row(*[escape(cell) for cell in row[:shown]])
+        return table
+
+    width = _width()
+    for shown in range(len(headers), keep - 1, -1):
+        table = build(shown)
+        if shown <= keep:
+            return table
+        probe = Console(width=width, file=io.StringIO(), highlight=False, color_system=None)
+        probe.print(table, crop=False)
+        if max((cell_len(line) for line in probe.file.getvalue().splitlines()), default=0) <= width:
+            return table
     return table
+
+
+def _display(value: str) -> int:
+    from xueji.files.export import display_width
+
+    return display_width(value)
 
 
 def local_time(stamp: str | None) -> str:
     """A stored UTC time as the clerk's local time (TZ, or the system's), to the second."""
     if not stamp:
         return ""
+    import time
     from datetime import datetime
 
+    if hasattr(time, "tzset"):
+        time.tzset()  # TZ as it is now (a test, or a long-lived caller, may have changed it)
     try:
         return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     except ValueError:
@@ -267,17 +317,18 @@ def student_view(student: Student, events: list[Event], fmt: str, codes: CodeTab
                          if student.suspended_until else "")),
     ]
     console = _console()
-    console.print(_table(None, [_("Field"), _("Value")], [list(f) for f in fields]))
+    console.print(_table(None, [_("Field"), _("Value")], [list(f) for f in fields], wrap=(1,)))
     rows = [
         [
-            e.effective_date.isoformat(), _(EventKind(e.kind).label), e.jyt_code or "",
+            e.effective_date.isoformat(), _(EventKind(e.kind).label),
             f"{status_label(e.status_before) or '—'} → {status_label(e.status_after)}",
-            e.reason or "", e.doc_no or "", _detail_text(e.detail), _who(e), local_time(e.recorded_at),
+            e.reason or "", local_time(e.recorded_at), _who(e), e.doc_no or "", e.jyt_code or "",
+            _detail_text(e.detail),
         ]
         for e in events
     ]
-    headers = [_("Effective"), _("Change"), _("JY/T code"), _("Status"), _("Reason"), _("Document no."),
-               _("Details"), _("Submitted / approved by"), _("Recorded at")]
+    headers = [_("Effective"), _("Change"), _("Status"), _("Reason"), _("Recorded at"), _("Submitted / approved by"),
+               _("Document no."), _("JY/T code"), _("Details")]
     console.print(_table(_("History"), headers, rows))
 
 
