@@ -66,12 +66,18 @@ def _read_toml(path: Path) -> dict:
             path=str(path),
         ) from None
     except tomllib.TOMLDecodeError as error:
+        import re
+
+        where = re.search(r"line (\d+), column (\d+)", str(error))
+        line, column = where.groups() if where else ("?", "?")
         raise ConfigError(
-            N_("{path} is not valid TOML: {detail}."),
-            hint=N_("Fix the line named, or start again from config.toml.example (`xueji init` in an empty folder)."),
-            path=str(path),
-            detail=str(error),
+            N_("{path} is not valid TOML at line {line}, column {column}."),
+            hint=N_("Check that line: quotes, = between key and value, [table] headers; or start again from "
+                    "config.toml.example (`xueji init` in an empty folder)."),
+            path=str(path), line=line, column=column,
         ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(N_("{path} is not UTF-8 text: save it as UTF-8."), path=str(path)) from None
     except OSError as error:
         raise ConfigError(N_("Cannot read {path}: {detail}."), path=str(path), detail=error.strerror) from None
 

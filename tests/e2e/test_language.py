@@ -142,3 +142,59 @@ def test_csv_with_no_rows_prints_nothing_at_all(xj, workdir, db):
     for args in (["due", "-f", "csv"], ["query", "-f", "csv"], ["requests", "-f", "csv"]):
         result = xj(*args)
         assert result.exit_code == 0 and result.stdout == "", args
+
+
+def _in_a_terminal(args, answers: list[str], cwd, timeout=60):
+    """Run the installed xueji with a pseudo-terminal as stdin, stdout and stderr; type the answers."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    binary = Path(sys.executable).parent / "xueji"
+    primary, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XUEJI_")} | {"LANG": "C.UTF-8", "NO_COLOR": "1"}
+    process = subprocess.Popen([str(binary), *args], stdin=secondary, stdout=secondary, stderr=secondary, cwd=cwd,
+                               env=env, close_fds=True)
+    os.close(secondary)
+    output, pending, started = b"", list(answers), time.time()
+    while time.time() - started < timeout:
+        ready, _, _ = select.select([primary], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+            if pending and output.rstrip().endswith(b":"):
+                os.write(primary, (pending.pop(0) + "\n").encode("utf-8"))
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=10)
+    os.close(primary)
+    return process.returncode, output.decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_at_a_terminal_a_missing_value_is_asked_for_checked_and_asked_again(xj, workdir, db):
+    assert xj(*ENROLL, "--id-number", make_id("2005-03-01", False, seq=1)).exit_code == 0
+    code, screen = _in_a_terminal(["--lang", "zh-Hant", "suspend", A, "--reason", "因病"], ["2027-02-30", "2027年2月1日"],
+                                  workdir)
+    assert code == 0, screen
+    assert "2027-02-30" in screen and screen.count("(--until)") == 2   # asked, refused, asked again
+    assert db.rows("SELECT status, suspended_until FROM students") == [("suspended", "2027-02-01")]
+
+
+def test_without_a_terminal_a_missing_value_is_a_usage_error_not_a_prompt(xj, workdir, db):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run([str(Path(sys.executable).parent / "xueji"), "suspend", A, "--reason", "因病"],
+                            input="2027-02-01\n", capture_output=True, text=True, cwd=workdir, timeout=60)
+    assert result.returncode == 2 and "--until" in result.stderr and "(--until): " not in result.stderr

@@ -56,7 +56,7 @@ class XuejiGroup(TyperGroup):
 
             helptext.localise(self, argv)
         try:
-            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            result = self._main_asking(argv, prog_name, complete_var, extra)
         except ClickException as error:
             if error.__class__.__name__ == "NoArgsIsHelpError":
                 print(error.ctx.get_help())
@@ -74,6 +74,25 @@ class XuejiGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def _main_asking(self, argv, prog_name, complete_var, extra):
+        """At a terminal, a missing required value is asked for (validated, asked again when wrong); without one it
+        stays a usage error (exit 2)."""
+        from typer._click.exceptions import MissingParameter
+
+        from xueji.cli import prompts
+
+        for _attempt in range(30):
+            try:
+                return super().main(list(argv), prog_name, complete_var, standalone_mode=False, **extra)
+            except MissingParameter as error:
+                if not prompts.interactive() or error.param is None:
+                    raise
+                value = prompts.ask(error.param, error.ctx)
+                if value is None:
+                    raise
+                argv = argv + ([error.param.opts[0], value] if error.param.param_type_name == "option" else [value])
+        return super().main(list(argv), prog_name, complete_var, standalone_mode=False, **extra)
 
     def invoke(self, ctx):
         from xueji.cli import render
@@ -283,10 +302,12 @@ def init(ctx: typer.Context) -> None:
 
     state = _state(ctx)
     result = run_init(state.config_path, state.database_override(), script=i18n.language())
+    from xueji.domain.errors import Msgid
+
     render.say(N_("Configuration: {path} ({what})"), path=str(result.config_path),
-               what=N_("created") if result.config_created else N_("kept"))
+               what=Msgid(N_("created") if result.config_created else N_("kept")))
     render.say(N_("Database: {path} ({what})"), path=str(result.database_path),
-               what=N_("created") if result.database_created else N_("kept"))
+               what=Msgid(N_("created") if result.database_created else N_("kept")))
 
 
 @codes_app.callback()
