@@ -198,3 +198,40 @@ def test_without_a_terminal_a_missing_value_is_a_usage_error_not_a_prompt(xj, wo
     result = subprocess.run([str(Path(sys.executable).parent / "xueji"), "suspend", A, "--reason", "因病"],
                             input="2027-02-01\n", capture_output=True, text=True, cwd=workdir, timeout=60)
     assert result.returncode == 2 and "--until" in result.stderr and "(--until): " not in result.stderr
+
+
+def _completing(env: dict, cwd) -> str:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("XUEJI_", "_XUEJI"))} | env
+    return subprocess.run([str(Path(sys.executable).parent / "xueji")], env=environment, cwd=cwd, capture_output=True,
+                          text=True, timeout=60).stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts_are_shown_for_each_shell(workdir, shell):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    shown = subprocess.run([str(Path(sys.executable).parent / "xueji"), "--show-completion", shell],
+                           capture_output=True, text=True, cwd=workdir, timeout=60)
+    assert shown.returncode == 0 and "_XUEJI_COMPLETE" in shown.stdout
+
+
+@pytest.mark.slow
+def test_commands_statuses_and_codes_complete(workdir):
+    assert "query" in _completing({"_XUEJI_COMPLETE": "complete_bash", "COMP_WORDS": "xueji que", "COMP_CWORD": "1"},
+                                  workdir).split()
+    assert _completing({"_XUEJI_COMPLETE": "complete_bash", "COMP_WORDS": "xueji query --status su",
+                        "COMP_CWORD": "3"}, workdir).split() == ["suspended"]
+    colleges = _completing({"_XUEJI_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "xueji query --college "},
+                           workdir)
+    assert '"01":"文學院"' in colleges and '"05":"外國語學院"' in colleges
+    majors = _completing({"_XUEJI_COMPLETE": "complete_zsh",
+                          "_TYPER_COMPLETE_ARGS": "xueji query --college 01 --major "}, workdir)
+    assert '"01":"漢語言文學"' in majors and "物理學" not in majors

@@ -131,7 +131,7 @@ app = typer.Typer(
     cls=XuejiGroup,
     name="xueji",
     help="xueji (學籍): student registration and student numbers for an academic affairs office.",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # locals would print students' personal data
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -191,14 +191,54 @@ Ethnicity = Annotated[Optional[str], typer.Option("--ethnicity", help="Ethnicity
 Political = Annotated[Optional[str], typer.Option("--political", help="Political status (政治面貌): GB/T 4762 code or name, e.g. 13 or 群眾.")]
 Region = Annotated[Optional[str], typer.Option("--region", help="Place of origin (生源地): province name or code, or county code.")]
 
+def _complete_status(incomplete: str):
+    from xueji.domain.status import Status
+
+    return [s.value for s in Status if s.value.startswith(incomplete)]
+
+
+def _complete_college(ctx: typer.Context, incomplete: str):
+    return [(code, name) for code, name in _codes(ctx) if code.startswith(incomplete)]
+
+
+def _complete_major(ctx: typer.Context, incomplete: str):
+    college = (ctx.params.get("college") or "").strip()
+    try:
+        table = _completion_config(ctx).codes
+        found = table.college(college) if college else None
+    except Exception:  # no configuration yet: nothing to offer
+        return []
+    majors = found.majors.values() if found else [m for c in table.colleges.values() for m in c.majors.values()]
+    return sorted({(m.code, m.name) for m in majors if m.code.startswith(incomplete)})
+
+
+def _codes(ctx) -> list[tuple[str, str]]:
+    try:
+        table = _completion_config(ctx).codes
+    except Exception:  # no configuration here: nothing to offer
+        return []
+    return sorted((c.code, c.name) for c in table.colleges.values())
+
+
+def _completion_config(ctx):
+    """The configuration while completing: the root callback has not run, so from --config or the environment."""
+    state = ctx.find_root().obj
+    if not isinstance(state, State):
+        state = State(ctx.find_root().params.get("config"), None, None, None)
+    return state.config()
+
+
 # Filters shared by `query` and `export` (current placement).
 FilterName = Annotated[Optional[str], typer.Option("--name", help="Part of the name.")]
 FilterId = Annotated[Optional[str], typer.Option("--id-number", help="ID number.")]
 FilterYear = Annotated[Optional[str], typer.Option("--year", help="Cohort year.")]
-FilterCollege = Annotated[Optional[str], typer.Option("--college", help="College code or name.")]
-FilterMajor = Annotated[Optional[str], typer.Option("--major", help="Major code or name.")]
+FilterCollege = Annotated[Optional[str], typer.Option("--college", help="College code or name.",
+                                                     autocompletion=_complete_college)]
+FilterMajor = Annotated[Optional[str], typer.Option("--major", help="Major code or name.",
+                                                   autocompletion=_complete_major)]
 FilterClass = Annotated[Optional[str], typer.Option("--class", help="Class.")]
-FilterStatus = Annotated[Optional[list[str]], typer.Option("--status", help="Status (repeatable): active, suspended, …")]
+FilterStatus = Annotated[Optional[list[str]], typer.Option("--status", help="Status (repeatable): active, suspended, …",
+                                                           autocompletion=_complete_status)]
 
 
 def _state(ctx: typer.Context) -> State:
