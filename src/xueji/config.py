@@ -71,10 +71,10 @@ def _read_toml(path: Path) -> dict:
         where = re.search(r"line (\d+), column (\d+)", str(error))
         line, column = where.groups() if where else ("?", "?")
         raise ConfigError(
-            N_("{path} is not valid TOML at line {line}, column {column}."),
+            N_("{path} is not valid TOML at line {line}, character {char}."),
             hint=N_("Check that line: quotes, = between key and value, [table] headers; or start again from "
                     "config.toml.example (`xueji init` in an empty folder)."),
-            path=str(path), line=line, column=column,
+            path=str(path), line=line, char=column,
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(N_("{path} is not UTF-8 text: save it as UTF-8."), path=str(path)) from None

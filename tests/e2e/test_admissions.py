@@ -116,7 +116,7 @@ def test_an_exam_number_that_excel_turned_into_a_number_is_diagnosed(xj, workdir
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("en", ["Row", "real calendar date", "Unknown college"]), ("zh-Hans", ["行"]), ("zh-Hant", ["行"]),
+    ("en", ["Row", "real calendar date", "Unknown college"]), ("zh-Hans", ["行"]), ("zh-Hant", ["列"]),
 ])
 def test_each_refusal_names_row_column_value_and_reason_in_the_language(xj, workdir, db, lang, words):
     rows = admissions(3)
@@ -154,7 +154,7 @@ def test_the_problems_workbook_has_columns_wide_enough_for_chinese(xj, workdir):
     sheet = load_workbook(workdir / "p.xlsx").active
     column = next(c for c in sheet[2] if c.value == "不存在的学院名称很长很长").column_letter
     assert sheet.column_dimensions[column].width >= 2 * len("不存在的学院名称很长很长")
-    assert sheet.cell(row=1, column=1).value.startswith("行")  # the headers in the language
+    assert sheet.cell(row=1, column=1).value.startswith("行")  # the headers in the language (zh-Hans)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -171,7 +171,7 @@ def _in_a_terminal(args, answers: list[str], cwd, timeout=60):
             if not chunk:
                 break
             output += chunk
-            if pending and output.rstrip().endswith(b":"):
+            if pending and output.decode("utf-8", "replace").rstrip().endswith((":", "：")):
                 os.write(primary, (pending.pop(0) + "\n").encode("utf-8"))
         elif process.poll() is not None:
             break
@@ -186,7 +186,7 @@ def test_at_a_terminal_a_missing_value_is_asked_for_checked_and_asked_again(xj, 
     code, screen = _in_a_terminal(["--lang", "zh-Hant", "suspend", A, "--reason", "因病"], ["2027-02-30", "2027年2月1日"],
                                   workdir)
     assert code == 0, screen
-    assert "2027-02-30" in screen and screen.count("(--until)") == 2   # asked, refused, asked again
+    assert "2027-02-30" in screen and screen.count("--until）") == 2   # asked, refused, asked again
     assert db.rows("SELECT status, suspended_until FROM students") == [("suspended", "2027-02-01")]
 
 
@@ -235,3 +235,19 @@ def test_commands_statuses_and_codes_complete(workdir):
     majors = _completing({"_XUEJI_COMPLETE": "complete_zsh",
                           "_TYPER_COMPLETE_ARGS": "xueji query --college 01 --major "}, workdir)
     assert '"01":"漢語言文學"' in majors and "物理學" not in majors
+
+
+def test_a_name_is_found_across_scripts_by_pinyin_and_by_initials(xj, workdir, db):
+    assert xj(*ENROLL, "--id-number", make_id("2005-03-01", False, seq=1)).exit_code == 0
+    for query in ("陈", "陳浩", "浩兰", "chenhaolan", "ChenHao", "chl", "haolan"):
+        found = json.loads(xj("query", "--name", query, "-f", "json").stdout)
+        assert [s["name"] for s in found] == ["陳浩蘭"], query
+    assert json.loads(xj("query", "--name", "zhang", "-f", "json").stdout) == []
+    assert db.value("SELECT name_key FROM students") == "陈浩兰 chenhaolan chl"
+
+
+def test_a_corrected_name_is_found_by_its_new_pinyin(xj, workdir, db):
+    assert xj(*ENROLL, "--id-number", make_id("2005-03-01", False, seq=1)).exit_code == 0
+    assert xj("amend", A, "--name", "曾小雨", "--reason", "更名", "--doc-no", "X1").exit_code == 0
+    assert [s["student_no"] for s in json.loads(xj("query", "--name", "zengxiaoyu", "-f", "json").stdout)] == [A]
+    assert json.loads(xj("query", "--name", "chenhaolan", "-f", "json").stdout) == []

@@ -71,7 +71,7 @@ def test_the_stats_table_shows_names_labels_bars_subtotals_and_the_total(run):
     assert "01 文學院" in english and "Active" in english and "█" in english
     assert "Subtotal: 01 文學院" in english and "Total" in english
     chinese = run("stats", "--by", "college,status", lang="zh-Hant").stdout
-    assert "在讀" in chinese and "小計" in chinese and "合計" in chinese
+    assert "在學" in chinese and "小計" in chinese and "合計" in chinese
 
 
 def test_stats_refuses_an_unknown_dimension(run):

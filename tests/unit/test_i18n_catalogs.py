@@ -55,7 +55,7 @@ def test_the_chinese_catalogs_use_one_plural_form():
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("zh-Hant", {"Suspended": "休學", "Active": "在讀", "Transferred out": "轉學（轉出）",
+        ("zh-Hant", {"Suspended": "休學", "Active": "在學", "Transferred out": "轉學（轉出）",
                      "Resumption": "復學", "Error: {message}": "錯誤：{message}", "{error} Hint: {hint}": "{error}提示：{hint}"}),
         ("zh-Hans", {"Suspended": "休学", "Active": "在读", "Transferred out": "转学（转出）",
                      "Resumption": "复学", "Error: {message}": "错误：{message}", "{error} Hint: {hint}": "{error}提示：{hint}"}),

@@ -140,10 +140,6 @@ def test_not_active_is_worded_with_the_label_of_the_active_status():
         assert catalog["Active"].string in catalog["not active"].string, locale
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Taiwan says 在學, but 在讀 is pinned by tests/unit/test_i18n_catalogs.py and tests/e2e/test_reports.py, and "
-    "domain/status.py's _STATUS_WORDS does not read 在學 back; change the catalog, those tests and the status words "
-    "together, then drop this mark"))
 def test_the_active_status_reads_在學_in_traditional_and_在读_in_simplified():
     assert catalogs.read_catalog("zh_Hant")["Active"].string == "在學"
     assert catalogs.read_catalog("zh_Hans")["Active"].string == "在读"

@@ -51,10 +51,9 @@ class XuejiGroup(TyperGroup):
 
         argv = list(sys.argv[1:] if args is None else args)
         i18n.set_language(_early_language(argv))
-        if i18n.language() != "en":
-            from xueji.cli import helptext
+        from xueji.cli import helptext
 
-            helptext.localise(self, argv)
+        helptext.localise(self, argv)
         try:
             result = self._main_asking(argv, prog_name, complete_var, extra)
         except ClickException as error:

@@ -74,10 +74,10 @@ def message(error) -> str:
             return _("Missing option {name}.").format(name=name)
         return _("Missing parameter {name}.").format(name=name)
     if isinstance(error, ce.NoSuchOption):
-        text = _("No such option: {name}.").format(name=error.option_name)
         if error.possibilities:
-            text += " " + _("Did you mean: {options}?").format(options=", ".join(sorted(error.possibilities)))
-        return text
+            return _("No such option: {name}. Did you mean: {options}?").format(
+                name=error.option_name, options=" / ".join(sorted(error.possibilities)))
+        return _("No such option: {name}.").format(name=error.option_name)
     if isinstance(error, ce.BadParameter):
         detail = translate_own(own) if own is not None else _choice_or_raw(error)
         name = _hint(error)
@@ -113,7 +113,7 @@ def translate_own(error: Usage) -> str:
 def usage_line(ctx) -> str:
     """Click's usage line with its words in the language: Usage:, [OPTIONS], COMMAND [ARGS]..."""
     text = ctx.get_usage()
-    text = text.replace("Usage:", _("Usage:"), 1)
+    text = text.replace("Usage: ", _("Usage: "), 1)
     text = text.replace("[OPTIONS]", _("[OPTIONS]")).replace("COMMAND [ARGS]...", _("COMMAND [ARGS]..."))
     return text
 

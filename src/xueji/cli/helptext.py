@@ -56,20 +56,29 @@ def _wants_help(command, argv: list[str]) -> bool:
     return bool(getattr(node, "commands", None))  # a group without its subcommand shows its help
 
 
+def _text(text: str) -> str:
+    """A help text translated, its square brackets kept ([operators] is not Rich markup)."""
+    return _(text).replace("[", "\\[")
+
+
 def localise(command, argv: list[str]) -> None:
     """Translate the help texts of the tree; when help will be shown, also the headings and the usage prefix."""
+    english = _("Usage: ") == "Usage: "
     for cmd in _walk(command):
         if cmd.help:
-            cmd.help = _(cmd.help)
+            cmd.help = _text(cmd.help)
         if getattr(cmd, "short_help", None):
-            cmd.short_help = _(cmd.short_help)
+            cmd.short_help = _text(cmd.short_help)
+        for param in cmd.params:
+            if getattr(param, "help", None):
+                param.help = _text(param.help)
+        if english:
+            continue
         cmd.options_metavar = _("[OPTIONS]")
         if hasattr(cmd, "subcommand_metavar"):
             cmd.subcommand_metavar = _("COMMAND [ARGS]...")
-        for param in cmd.params:
-            if getattr(param, "help", None):
-                param.help = _(param.help)
-    if not _wants_help(command, argv):
+        _translate_help_option(cmd)
+    if english or not _wants_help(command, argv):
         return
     from typer import rich_utils
     from typer._click import formatting
@@ -85,3 +94,16 @@ def localise(command, argv: list[str]) -> None:
 
     write_usage._xueji = True
     formatting.HelpFormatter.write_usage = write_usage
+
+
+def _translate_help_option(cmd) -> None:
+    """Click makes --help's own option when asked; give it the translated text."""
+    original = cmd.get_help_option
+
+    def get_help_option(ctx):
+        option = original(ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+    cmd.get_help_option = get_help_option

@@ -47,7 +47,7 @@ def ask(param, ctx) -> str | None:
     check = _validators().get(param.name)
     while True:
         try:
-            print(_("{label} ({name}): ").format(label=_(label).rstrip("."), name=name), end="", file=sys.stderr,
+            print(_("{label} ({name}): ").format(label=_(label).rstrip(".。"), name=name), end="", file=sys.stderr,
                   flush=True)
             text = input().strip()
         except (EOFError, KeyboardInterrupt):

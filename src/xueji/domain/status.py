@@ -213,7 +213,7 @@ def allowed_kinds(current: Status) -> list[EventKind]:
 
 
 _STATUS_WORDS = {
-    "在讀": Status.ACTIVE, "在读": Status.ACTIVE, "在籍": Status.ACTIVE, "休學": Status.SUSPENDED, "休学": Status.SUSPENDED,
+    "在讀": Status.ACTIVE, "在读": Status.ACTIVE, "在學": Status.ACTIVE, "在学": Status.ACTIVE, "在籍": Status.ACTIVE, "休學": Status.SUSPENDED, "休学": Status.SUSPENDED,
     "退學": Status.WITHDRAWN, "退学": Status.WITHDRAWN, "畢業": Status.GRADUATED, "毕业": Status.GRADUATED,
     "結業": Status.COMPLETED, "结业": Status.COMPLETED, "肄業": Status.INCOMPLETE, "肄业": Status.INCOMPLETE,
     "轉學": Status.TRANSFERRED_OUT, "转学": Status.TRANSFERRED_OUT, "轉出": Status.TRANSFERRED_OUT,

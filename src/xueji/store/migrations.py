@@ -254,6 +254,18 @@ def m005_person_codes(db) -> None:
         db.execute(f"ALTER TABLE students ADD COLUMN {column} TEXT")
 
 
+@migration
+def m006_name_search_keys(db) -> None:
+    """`query --name` across scripts and by pinyin: each name's key (Simplified, pinyin, initials), kept when the
+    student is written, never computed per query."""
+    from xueji.domain.order import search_key
+
+    db.execute("ALTER TABLE students ADD COLUMN name_key TEXT")
+    conn = db.conn
+    rows = conn.execute("SELECT id, name FROM students").fetchall()
+    conn.executemany("UPDATE students SET name_key = ? WHERE id = ?", ((search_key(n), i) for i, n in rows))
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}

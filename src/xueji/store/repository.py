@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 
 from xueji.domain import audit
 from xueji.domain.model import ChangeRequest, Event, Person, Placement, Student
+from xueji.domain.order import search_key, search_text
 from xueji.domain.status import EventKind, Status
 
 _STUDENT_COLUMNS = (
@@ -51,7 +52,7 @@ def _student(row: tuple) -> Student:
 _INSERT_COLUMNS = (
     "id", "student_no", "name", "gender", "birth_date", "id_type", "id_number", "exam_no", "enroll_year", "college",
     "major", "class", "seat", "cur_year", "cur_college", "cur_major", "cur_class", "status", "status_since",
-    "suspended_until", "origin", "created_at", "ethnicity", "political", "region",
+    "suspended_until", "origin", "created_at", "ethnicity", "political", "region", "name_key",
 )
 
 
@@ -61,22 +62,29 @@ def _insert_row(s: Student, origin: str, created: str) -> tuple:
         s.id, s.student_no, p.name, p.gender, p.birth_date.isoformat(), p.id_type, p.id_number, p.exam_no, e.year,
         e.college, e.major, e.klass, s.seat, c.year, c.college, c.major, c.klass, s.status.value,
         s.status_since.isoformat(), s.suspended_until.isoformat() if s.suspended_until else None, origin, created,
-        p.ethnicity, p.political, p.region,
+        p.ethnicity, p.political, p.region, search_key(p.name),
     )
 
 
 def record_values(s: Student) -> dict:
     """A student's stored fields, as the audit chain hashes them."""
-    row = _insert_row(s, "", "")
-    p = s.person
-    return dict(zip(_INSERT_COLUMNS[1:20], row[1:20])) | {
-        "ethnicity": p.ethnicity, "political": p.political, "region": p.region}
+    p, e, c = s.person, s.entry, s.current
+    return {
+        "student_no": s.student_no, "name": p.name, "gender": p.gender, "birth_date": p.birth_date.isoformat(),
+        "id_type": p.id_type, "id_number": p.id_number, "exam_no": p.exam_no, "enroll_year": e.year,
+        "college": e.college, "major": e.major, "class": e.klass, "seat": s.seat, "cur_year": c.year,
+        "cur_college": c.college, "cur_major": c.major, "cur_class": c.klass, "status": s.status.value,
+        "status_since": s.status_since.isoformat(),
+        "suspended_until": s.suspended_until.isoformat() if s.suspended_until else None,
+        "ethnicity": p.ethnicity, "political": p.political, "region": p.region,
+    }
 
 
 def _student_values(student: Student) -> dict:
     p = student.person
     return {
         "name": p.name,
+        "name_key": search_key(p.name),
         "gender": p.gender,
         "birth_date": p.birth_date.isoformat(),
         "id_type": p.id_type,
@@ -510,7 +518,7 @@ def _where(f: StudentFilter) -> tuple[str, list]:
     clause, params = _clause([
         ("student_no = ?", f.student_no), ("id_number = ?", f.id_number), ("cur_year = ?", f.year),
         ("cur_college = ?", f.college), ("cur_major = ?", f.major), ("cur_class = ?", f.klass),
-        ("cur_college = ?", f.scope), ("instr(name, ?) > 0", f.name or None),
+        ("cur_college = ?", f.scope), ("instr(name_key, ?) > 0", search_text(f.name) if f.name else None),
     ])
     if f.statuses:
         clause += (" AND " if clause else " WHERE ") + f"status IN ({', '.join('?' for _ in f.statuses)})"
