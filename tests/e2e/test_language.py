@@ -251,3 +251,16 @@ def test_a_corrected_name_is_found_by_its_new_pinyin(xj, workdir, db):
     assert xj("amend", A, "--name", "曾小雨", "--reason", "更名", "--doc-no", "X1").exit_code == 0
     assert [s["student_no"] for s in json.loads(xj("query", "--name", "zengxiaoyu", "-f", "json").stdout)] == [A]
     assert json.loads(xj("query", "--name", "chenhaolan", "-f", "json").stdout) == []
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("command", [["enroll"], ["suspend"], ["graduate"], ["audit", "verify"], ["operators", "add"],
+                                     []])
+def test_help_is_in_the_language_with_no_english_sentence(xj, workdir, lang, command):
+    result = xj(*command, "--help", lang=lang, env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    text = "\n".join(line for line in result.stdout.splitlines() if "xueji " not in line or "xueji [" in line)
+    text = re.sub(r"--?[A-Za-z][\w-]*|<\w+>|\b[A-Z_]{2,}\b", " ", text)
+    sentences = re.findall(r"[A-Za-z]+(?:[ ,']+[A-Za-z]+){2,}", text)
+    assert sentences == [], sentences
+    assert ("用法" in result.stdout) and (("选项" in result.stdout) if lang == "zh-Hans" else ("選項" in result.stdout))
