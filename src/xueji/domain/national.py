@@ -68,6 +68,17 @@ def simplified(text: str) -> str:
     return _to_simplified()(text)
 
 
+@lru_cache(maxsize=1)
+def _to_traditional():
+    import opencc
+
+    return opencc.OpenCC("s2t").convert
+
+
+def traditional(text: str) -> str:
+    return _to_traditional()(text)
+
+
 def _index(table: dict, extra: dict | None = None, suffix: str = "") -> dict[str, str]:
     index = {}
     for code, (hans, hant) in table.items():

@@ -21,6 +21,9 @@ COMPOUND_SURNAMES = (
     "南宮", "南宫", "呼延", "獨孤", "独孤", "聞人", "闻人", "万俟", "申屠", "鐘離", "钟离", "百里", "東郭", "东郭",
 )
 
+_COMPOUNDS = frozenset(COMPOUND_SURNAMES)
+assert all(len(c) == 2 for c in COMPOUND_SURNAMES)
+
 # Surnames whose reading differs from the character's common one.
 SURNAME_READINGS = {
     "曾": "zeng", "單": "shan", "单": "shan", "區": "ou", "区": "ou", "仇": "qiu", "解": "xie", "查": "zha",
@@ -36,9 +39,8 @@ def split_name(name: str) -> tuple[str, str]:
     """Surname and given name of a Chinese name (compound surnames kept whole)."""
     if "·" in name:  # minority names: the whole name is read in order
         return name, ""
-    for compound in COMPOUND_SURNAMES:
-        if name.startswith(compound) and len(name) > len(compound):
-            return compound, name[len(compound):]
+    if name[:2] in _COMPOUNDS and len(name) > 2:  # every compound surname has two characters
+        return name[:2], name[2:]
     return name[:1], name[1:]
 
 
@@ -85,23 +87,23 @@ def _readings() -> dict[int, str]:
 
 
 def search_key(name: str) -> str:
-    """What `query --name` searches: the name in Simplified characters, its pinyin and its initials, e.g.
-    陳浩蘭 → "陈浩兰 chenhaolan chl" (surnames read as surnames: 曾 zeng, 單 shan)."""
-    from xueji.domain.national import simplified
-
-    hans = simplified(name)
+    """What `query --name` searches: the name as written, its pinyin and its initials, e.g.
+    陳浩蘭 → "陳浩蘭 chenhaolan chl" (surnames read as surnames: 曾 zeng, 單 shan). Either script is searched by
+    converting the query, so nothing is converted here (a roster writes 100 000 of these)."""
     readings = _readings()
-    surname, given = split_name(hans)
+    surname, given = split_name(name)
     syllables = [SURNAME_READINGS.get(surname) or "".join(readings.get(ord(c), c) for c in surname)]
     syllables += [readings.get(ord(c), c.lower()) for c in given if c not in " ·-"]
     full = "".join(syllables).lower()
     initials = "".join(s[:1] for s in syllables).lower()
-    return f"{hans} {full} {initials}"
+    return f"{name} {full} {initials}"
 
 
-def search_text(query: str) -> str:
-    """A name query as the search keys hold it: Latin letters in lower case, Chinese in Simplified characters."""
-    from xueji.domain.national import simplified
+def search_texts(query: str) -> tuple[str, ...]:
+    """A name query as the search keys hold it: Latin letters in lower case; Chinese in both scripts."""
+    from xueji.domain.national import simplified, traditional
 
     text = "".join(query.split())
-    return text.lower() if text.isascii() else simplified(text)
+    if text.isascii():
+        return (text.lower(),)
+    return tuple(dict.fromkeys((text, simplified(text), traditional(text))))

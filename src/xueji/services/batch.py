@@ -220,7 +220,9 @@ def _arrange(repo, rows: list[tuple[int, Admission]], order: str, size: int | No
                 raise ClassFull(N_("{year}/{college}/{major} has no class number left (99 at most)."),
                                 year=year, college=college, major=major)
             klass = f"{number:02d}"
-            arranged.extend(replace(a, placement=replace(a.placement, klass=klass)) for a in members[start:start + count])
+            arranged.extend(Admission(a.person, Placement(a.placement.year, a.placement.college, a.placement.major,
+                                                          klass), a.on, a.doc_no, a.from_school)
+                            for a in members[start:start + count])  # dataclasses.replace is 3x slower
             start += count
     return arranged
 

@@ -256,8 +256,8 @@ def m005_person_codes(db) -> None:
 
 @migration
 def m006_name_search_keys(db) -> None:
-    """`query --name` across scripts and by pinyin: each name's key (Simplified, pinyin, initials), kept when the
-    student is written, never computed per query."""
+    """`query --name` across scripts and by pinyin: each name's key (the name, its pinyin and initials), kept when
+    the student is written, never computed per query."""
     from xueji.domain.order import search_key
 
     db.execute("ALTER TABLE students ADD COLUMN name_key TEXT")

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 
 from xueji.domain import audit
 from xueji.domain.model import ChangeRequest, Event, Person, Placement, Student
-from xueji.domain.order import search_key, search_text
+from xueji.domain.order import search_key, search_texts
 from xueji.domain.status import EventKind, Status
 
 _STUDENT_COLUMNS = (
@@ -518,8 +518,13 @@ def _where(f: StudentFilter) -> tuple[str, list]:
     clause, params = _clause([
         ("student_no = ?", f.student_no), ("id_number = ?", f.id_number), ("cur_year = ?", f.year),
         ("cur_college = ?", f.college), ("cur_major = ?", f.major), ("cur_class = ?", f.klass),
-        ("cur_college = ?", f.scope), ("instr(name_key, ?) > 0", search_text(f.name) if f.name else None),
+        ("cur_college = ?", f.scope),
     ])
+    if f.name:
+        variants = search_texts(f.name)
+        condition = "(" + " OR ".join("instr(name_key, ?) > 0" for _ in variants) + ")"
+        clause += (" AND " if clause else " WHERE ") + condition
+        params.extend(variants)
     if f.statuses:
         clause += (" AND " if clause else " WHERE ") + f"status IN ({', '.join('?' for _ in f.statuses)})"
         params.extend(f.statuses)
