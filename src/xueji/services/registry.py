@@ -63,6 +63,17 @@ def admit(
     from_school: str | None = None,
 ) -> Admission:
     """Validate every field of an enrollment, reporting all problems together; writes nothing."""
+    try:  # the common case, every field right, without collecting
+        on = _effective(date, session.today)
+        where = model.placement(session.codes, year or session.today.year, college, major, klass, session.today)
+        who = model.person(person, _enrollment_day(where, on))
+        doc = v.label(doc_no, "doc_no", required=False, max_len=100)
+        school = v.label(from_school, "from_school") if from_school is not None else None
+    except InvalidData:
+        pass
+    else:
+        _in_scope(session, where)
+        return Admission(who, where, on, doc, school)
     check = v.Collector()
     on = check(lambda: _effective(date, session.today))
     where = check(lambda: model.placement(session.codes, year or session.today.year, college, major, klass, session.today))
@@ -70,10 +81,14 @@ def admit(
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     school = check(lambda: v.label(from_school, "from_school")) if from_school is not None else None
     check.done()
+    _in_scope(session, where)
+    return Admission(who, where, on, doc, school)
+
+
+def _in_scope(session: Session, where: Placement) -> None:
     if session.scope and where.college != session.scope:
         raise PermissionDenied(N_("College staff of {college} may enroll students into their own college only."),
                                college=session.scope)
-    return Admission(who, where, on, doc, school)
 
 
 def duplicate_message(session: Session, existing: str) -> tuple[str, dict]:
