@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import unicodedata
+from sys import intern
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -41,6 +42,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "region": ("region", "origin", "source_region", "生源地", "生源地区", "生源省份", "生源所在地"),
 }
 FIELDS = tuple(HEADERS)
+REPEATED = frozenset({"gender", "college", "major", "class", "id_type", "year", "status", "ethnicity", "political",
+                      "region"})
 DATE_FIELDS = ("birth_date", "enroll_date", "status_since", "suspended_until")
 IDENTIFIER_FIELDS = ("id_number", "exam_no", "student_no")
 # The Traditional characters of the aliases above, folded to Simplified for comparison.
@@ -276,6 +279,7 @@ def read(path: Path, *, sheet: str | None = None, encoding: str | None = None, h
         columns, order, ignored = _columns(top[index], path, mapping)
         roster = Roster(path, columns, ignored=ignored, header_row=index + 1)
         wanted = [(i, name) for i, name in enumerate(order) if name]
+        shared = [name for _, name in wanted if name in REPEATED]
 
         def rest():
             yield from top[index + 1:]
@@ -285,6 +289,8 @@ def read(path: Path, *, sheet: str | None = None, encoding: str | None = None, h
             width = len(record)
             values = {name: _text(record[i] if i < width else None, name) for i, name in wanted}
             if any(values.values()):
+                for name in shared:  # the same few colleges, majors, genders… on every row: one string each
+                    values[name] = intern(values[name])
                 roster.rows.append(Row(number, values))
     finally:
         if workbook is not None:
