@@ -150,7 +150,7 @@ def load(path: Path) -> Config:
         raise _bad(path, "locale", " / ".join(LANGUAGES))
     config.locale = locale
     timeout = data.get("busy_timeout", 10)
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 < timeout <= 86400:
         raise _bad(path, "busy_timeout", Msgid(N_("a number of seconds above 0")))
     config.busy_timeout = float(timeout)
     seat_order = data.get("seat_order", "input")

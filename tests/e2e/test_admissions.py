@@ -225,3 +225,39 @@ def test_a_birth_month_column_is_completed_by_the_id_when_they_agree(xj, workdir
               "--year", "2025").exit_code == 0
     assert [r[0] for r in db.rows("SELECT birth_date FROM students ORDER BY id")] == [
         p["birth_date"] for p in people(2)]
+
+
+def test_a_big5_roster_is_recognised_by_its_headers(xj, workdir, db):
+    rows = people(2, names=["王小明", "林怡君"])
+    path = write_csv(workdir / "r.csv", rows, encoding="big5", headers={"name": "姓名", "gender": "性別",
+                                                                        "birth_date": "出生日期", "id_number": "身份證號",
+                                                                        "college": "學院", "major": "專業", "class": "班級"})
+    assert xj("enroll", "--file", str(path), "--year", "2025").exit_code == 0
+    assert [r[0] for r in db.rows("SELECT name FROM students ORDER BY id")] == ["王小明", "林怡君"]
+
+
+def test_control_characters_from_a_roster_never_reach_the_terminal_raw(xj, workdir, db):
+    rows = people(2)
+    rows[1]["name"] = "王\x1b[31m紅\u202e"
+    path = write_csv(workdir / "r.csv", rows)
+    for fmt in ("table", "json", "csv"):
+        result = xj("enroll", "--file", str(path), "--year", "2025", "-f", fmt)
+        assert result.exit_code == 3
+        assert "\x1b" not in result.stdout + result.stderr and "\u202e" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e400", "100000"])
+def test_a_busy_timeout_that_is_not_a_sensible_number_is_a_configuration_error(xj, workdir, value):
+    config = workdir / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("busy_timeout = 10", f"busy_timeout = {value}"),
+                      encoding="utf-8")
+    result = xj("query")
+    assert result.exit_code == 4 and "busy_timeout" in result.stderr
+
+
+def test_the_demo_refuses_a_file_given_as_its_folder(xj, workdir):
+    (workdir / "keep.txt").write_text("mine", encoding="utf-8")
+    for folder in ("keep.txt", "keep.txt/sub"):
+        result = xj("demo", "--dir", str(workdir / folder))
+        assert result.exit_code == 1 and "not a xueji sandbox" in result.stderr
+    assert (workdir / "keep.txt").read_text(encoding="utf-8") == "mine"

@@ -446,10 +446,22 @@ def check_errors_out(path, reading, force: bool) -> None:
     safe.check_new(path, force, reads=(reading,))
 
 
+def shown_text(text) -> str:
+    """Text from a file as it may reach a terminal: control and bidirectional-format characters written as escapes
+    (a hostile roster must not recolour or reorder what the clerk sees)."""
+    import unicodedata
+
+    value = "" if text is None else str(text)
+    if value.isprintable():
+        return value
+    return "".join(ch if ch == " " or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp") else f"\\u{ord(ch):04x}"
+                   for ch in value)
+
+
 def problem_records(problems) -> list[dict]:
     return [
-        {"row": p.row, "name": p.name, "exam_no": p.exam_no, "column": _(p.column), "value": p.value,
-         "message": message_text(p.message, p.params)}
+        {"row": p.row, "name": shown_text(p.name), "exam_no": shown_text(p.exam_no), "column": shown_text(_(p.column)),
+         "value": shown_text(p.value), "message": message_text(p.message, p.params)}
         for p in problems
     ]
 

@@ -338,6 +338,7 @@ FIELD_LABELS = {
     "political": N_("political status"),
     "region": N_("place of origin"),
     "header_row": N_("header row"),
+    "role": N_("role"),
 }
 
 

@@ -191,9 +191,28 @@ def _decode(data: bytes, encoding: str | None, path: Path) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
+        text = None
+    if text is None or not _names_a_field(text):
+        # Big5 (Taiwan, Hong Kong) often decodes as GB18030 too, into nonsense: take it when only Big5 shows headers.
+        try:
+            other = data.decode("big5")
+        except UnicodeDecodeError:
+            other = None
+        if other is not None and _names_a_field(other):
+            return other
+    if text is None:
         raise _bad_file(path, N_("Cannot tell the encoding of {path}; give it with --encoding (utf-8, gb18030…).")) from None
+    return text
+
+
+def _names_a_field(text: str) -> bool:
+    """Whether one of the first rows of a CSV text holds a header xueji knows."""
+    for line in text.splitlines()[:HEADER_SCAN]:
+        if any(_known(cell.strip().strip('"'), {}) for cell in re.split(r"[,\t]", line)):
+            return True
+    return False
 
 
 def _read_csv(path: Path, encoding: str | None):

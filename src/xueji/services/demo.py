@@ -85,6 +85,9 @@ def _admissions(folder: Path) -> None:
 
 
 def _prepare(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir() or any(p.exists() and not p.is_dir() for p in folder.parents):
+        raise RuleViolation(N_("{path} exists and is not a xueji sandbox; the demo will not write there."),
+                            hint=N_("Choose another folder with --dir."), path=str(folder))
     if folder.exists() and any(folder.iterdir()):
         if not (folder / MARKER).exists():
             raise RuleViolation(

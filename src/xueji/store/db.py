@@ -56,7 +56,9 @@ class Store:
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
                 raise DatabaseBusy() from None
-            raise ConfigError(N_("{path} is not a xueji database ({detail})."), path=str(self.path), detail=str(error)) from None
+            raise ConfigError(N_("{path} is not a xueji database: nothing was changed."), path=str(self.path),
+                              hint=N_("Check the path given with --db or in the configuration; `xueji init` "
+                                      "creates a new database.")) from None
         if outdated:
             if self.read_only:
                 raise self._read_only_error()
