@@ -525,3 +525,12 @@ def test_an_operator_added_by_hand_in_sqlite_grants_nothing_and_verify_names_it(
     assert db.value("SELECT status FROM students WHERE student_no = ?", A) == "active"
     verify = as_(xj, "wang", "audit", "verify")
     assert verify.exit_code == 7 and "operator record" in verify.stderr and "event —" not in verify.stderr
+
+
+def test_requests_and_corrections_are_shown_in_the_language(xj, school, db):
+    assert as_(xj, "li", "suspend", A, "--reason", "因病", "--until", "2027-08-31").exit_code == 0
+    listed = as_(xj, "wang", "requests", "--college", "文學院", lang="zh-Hant")
+    assert listed.exit_code == 0 and "休學" in listed.stdout and "suspend" not in listed.stdout
+    assert as_(xj, "wang", "amend", B, "--exam-no", "23110101150001", "--reason", "更正").exit_code == 0
+    log = as_(xj, "insp", "audit", "log", "--kind", "amend", lang="zh-Hant", env={"COLUMNS": "250"})
+    assert "考生號=" in log.stdout and "exam_no" not in log.stdout

@@ -358,8 +358,8 @@ _DETAIL_LABELS = {
 def _detail_text(detail: dict) -> str:
     parts = []
     for key, value in detail.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}={v}" for k, v in value.items())
+        if isinstance(value, dict):  # a correction's before and after: field names in the language
+            value = ", ".join(f"{_(FIELD_LABELS.get(k, k))}={v}" for k, v in value.items())
         parts.append(_(_DETAIL_LABELS[key]).format(value=value) if key in _DETAIL_LABELS else f"{key}: {value}")
     return "; ".join(parts)
 
@@ -665,6 +665,21 @@ def submitted(result, fmt: str) -> bool:
     return True
 
 
+_ACTION_KINDS = {"enroll_roster": "enroll", "graduate_cohort": "graduate", "cancel": "death"}
+
+
+def _action_label(action: str) -> str:
+    """A request's change in the language (a roster or a cohort is named as what it does to each student)."""
+    kind = _ACTION_KINDS.get(action, action)
+    if action == "cancel":
+        return _("Cancellation")
+    try:
+        label = _(EventKind(kind).label)
+    except ValueError:
+        return action
+    return label + (" ×N" if action in ("enroll_roster", "graduate_cohort") else "")
+
+
 def requests_table(items, fmt: str) -> None:
     records = [
         {"id": r.id, "action": r.action, "college": r.college, "student_no": r.student_no, "status": r.status,
@@ -681,7 +696,8 @@ def requests_table(items, fmt: str) -> None:
         return
     headers = [_("Request"), _("Change"), _("College"), _("Student number"), _("State"), _("Submitted by"),
                _("Submitted at"), _("Decided by"), _("Note")]
-    rows = [[r["id"], r["action"], r["college"], r["student_no"] or "", _(REQUEST_STATES.get(r["status"], r["status"])),
+    rows = [[r["id"], _action_label(r["action"]), r["college"], r["student_no"] or "",
+             _(REQUEST_STATES.get(r["status"], r["status"])),
              r["submitted_by"], local_time(r["submitted_at"]), r["decided_by"] or "", r["doc_no"] or r["decision_reason"] or ""]
             for r in records]
     _console().print(_table(_("Requests"), headers, rows))

@@ -170,7 +170,10 @@ def listing(session: Session, status: str | None = None, college: str | None = N
         from xueji.domain.errors import InvalidData
 
         raise InvalidData.one("status", status, N_("The request status must be pending, approved or rejected."))
-    code = v.two_digit_code(college, "college") if college is not None else None
+    code = None
+    if college is not None:  # by code or by name, as everywhere else
+        codes = session.codes_table
+        code = codes.college(college).code if codes else v.two_digit_code(college, "college")
     if session.scope:
         code = session.scope
     return session.store.reader().requests(status, code)
