@@ -168,3 +168,13 @@ def test_demo_as_json_describes_the_sandbox(tmp_path):
     data = json.loads(run("demo", "--dir", "j", "-f", "json", cwd=tmp_path).stdout)
     assert data["students"] > 1900 and data["counts"]["active"] > 1000
     assert Path(data["database"]).exists()
+
+
+def test_a_rebuilt_demo_lets_its_tour_write_its_reports_again(tmp_path):
+    run("demo", "--dir", "d", cwd=tmp_path)
+    args = ["--config", str(tmp_path / "d" / "config.toml"), "report", "annual", "--year", "2025", "--out",
+            str(tmp_path / "d" / "annual.xlsx")]
+    run(*args, cwd=tmp_path)
+    assert run(*args, cwd=tmp_path, check=False).returncode == 1  # never over an existing file without --force
+    run("demo", "--dir", "d", cwd=tmp_path)
+    run(*args, cwd=tmp_path)

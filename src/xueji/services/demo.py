@@ -20,7 +20,7 @@ MARKER = ".xueji-demo"
 ADMISSIONS = "新生名單.csv"
 ADMISSIONS_WITH_ERRORS = "新生名單-有錯.csv"
 SANDBOX_FILES = ("config.toml", "codes.toml", "xueji.db", "xueji.db-wal", "xueji.db-shm", MARKER, ADMISSIONS,
-                 ADMISSIONS_WITH_ERRORS)
+                 ADMISSIONS_WITH_ERRORS, "annual.xlsx", "class.xlsx")  # the tour's reports: a rebuild starts afresh
 SURNAMES = "王李張劉陳楊趙黃周吳徐孫胡朱高林何郭馬羅梁宋鄭謝韓唐馮于董蕭程曹袁鄧許傅沈曾彭呂"
 GIVEN = "偉芳娜秀英敏靜麗強磊軍洋勇艷傑娟濤明超蘭霞平剛桂英華玉萍紅娥玲芬燕鵬輝建國文斌宇浩凱晨欣怡雨涵子軒梓萱"
 AREAS = ("110105", "310104", "440106", "510107", "330106", "420111", "610113", "320102", "370102", "500103")
