@@ -16,24 +16,11 @@ import pytest
 
 from tests.conftest import TODAY, make_id
 from tests.e2e.test_integrity import mounted  # noqa: F401 (a fixture)
-from tests.e2e.test_roles import OPERATORS, A, B, C, as_
+from tests.e2e.test_roles import A, B, C, as_, school  # noqa: F401 (school: a fixture)
 from xueji.cli.state import os_login
 
 ME = os_login()
 MASKED_A = make_id(seq=1)[:6] + "********" + make_id(seq=1)[-4:]
-
-
-@pytest.fixture
-def school(workdir, xj):
-    """The registry of test_roles (students A and B of college 01, C of college 02) with its operators imported."""
-    with open(workdir / "config.toml", "a", encoding="utf-8") as handle:
-        handle.write(OPERATORS)
-    for seq, college in ((1, "01"), (2, "01"), (3, "02")):
-        result = xj("--operator", "wang", "enroll", "--name", "張三", "--gender", "男", "--birth-date", "2005-03-01",
-                    "--id-number", make_id(seq=seq), "--college", college, "--major", "02", "--class", "01",
-                    "--year", "2023", "--date", "2023-09-01")
-        assert result.exit_code == 0, result.output
-    return workdir
 
 
 def snapshot(db) -> tuple:

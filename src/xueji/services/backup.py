@@ -35,7 +35,7 @@ def verify_file(path: Path) -> tuple[int, str]:
         count, head, breaks = audit.verify(repo.chain_events(), repo.records())
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ledger'").fetchone():  # older versions had none
             breaks += audit.verify_ledger(repo.ledger_entries(), repo.ledger_rows())[2]
-    except sqlite3.DatabaseError as error:
+    except sqlite3.DatabaseError:
         raise IntegrityFailure(N_("{path} is not a readable xueji database."), path=str(path)) from None
     finally:
         conn.close()

@@ -47,6 +47,23 @@ def viewing(session: Session):
             yield repo
 
 
+def publish(session: Session, work, prepare):
+    """Read and disclose (``work(repo)``) and lay out a file not yet visible (``prepare(result)``) in one unit of
+    work; the file is put in place only after the access-log entry is committed, and not at all if that fails."""
+    pending = None
+    try:
+        with viewing(session) as repo:
+            result = work(repo)
+            pending = prepare(result)
+            repo.commit()
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+        raise
+    pending.publish()
+    return result
+
+
 def masked_filters(filters: dict) -> dict:
     """Filters as the access log keeps them: what was asked, with an ID number masked like everywhere else."""
     out = {}

@@ -13,7 +13,7 @@ from xueji.domain.model import Event, Student
 from xueji.domain.number import parse_number
 from xueji.domain.status import status_choices, status_from_text
 from xueji.services import Session
-from xueji.services.disclosure import disclose, viewing
+from xueji.services.disclosure import disclose, publish, viewing
 from xueji.store.repository import StudentFilter
 
 
@@ -88,19 +88,18 @@ def export(session: Session, prepare, **filters):
     entry is committed before the file is put in place, and no file appears if it cannot be."""
     session.require(Action.READ)
     f = _filter(session, **filters)
-    pending = None
-    try:
-        with viewing(session) as repo:
-            found, _ = repo.query(f, 0)
-            views = disclose(session, repo, found, _asked(f))
-            pending = prepare(views)
-            repo.commit()
-    except BaseException:
-        if pending is not None:
-            pending.discard()
-        raise
-    pending.publish()
-    return pending.path, len(views)
+    written = {}
+
+    def work(repo):
+        found, _ = repo.query(f, 0)
+        return disclose(session, repo, found, _asked(f))
+
+    def lay_out(views):
+        written["pending"] = prepare(views)
+        return written["pending"]
+
+    views = publish(session, work, lay_out)
+    return written["pending"].path, len(views)
 
 
 def views(session: Session, student_nos: list[str], filters: dict | None = None) -> list[Student]:

@@ -11,7 +11,7 @@ from xueji.domain.access import Action
 from xueji.domain.errors import N_, InvalidData
 from xueji.domain.model import Student
 from xueji.services import Session
-from xueji.services.disclosure import disclose, viewing
+from xueji.services.disclosure import disclose, publish
 from xueji.services.queries import _status
 from xueji.store.repository import StudentFilter
 
@@ -56,23 +56,6 @@ class Annual:
     overdue: list[tuple[Student, int]] = field(default_factory=list)
 
 
-def _publish(session: Session, work, prepare):
-    """Read, disclose and lay out a paper in one unit of work; the file appears only after its access-log entry is
-    committed, and not at all if that fails."""
-    pending = None
-    try:
-        with viewing(session) as repo:
-            result = work(repo)
-            pending = prepare(result)
-            repo.commit()
-    except BaseException:
-        if pending is not None:
-            pending.discard()
-        raise
-    pending.publish()
-    return result
-
-
 def annual(session: Session, year: str | None, school: str = "", prepare=None) -> Annual:
     """The year's figures; the overdue students in it are a logged look. With ``prepare`` (a function that lays the
     report out as a file not yet visible), the file is put in place once the look is logged."""
@@ -94,7 +77,7 @@ def annual(session: Session, year: str | None, school: str = "", prepare=None) -
         report.overdue = [(view, days) for view, (_, days) in zip(shown, late)]
         return report
 
-    return _publish(session, work, prepare or _nothing)
+    return publish(session, work, prepare or _nothing)
 
 
 def class_list(session: Session, *, year: str | None, college: str | None, major: str | None,
@@ -114,7 +97,7 @@ def class_list(session: Session, *, year: str | None, college: str | None, major
                          {"year": y, "college": found.code, "major": m.code, "class": k})
         return (y, found, m, k), shown
 
-    return _publish(session, work, prepare or _nothing)
+    return publish(session, work, prepare or _nothing)
 
 
 class _Nothing:

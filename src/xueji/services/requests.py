@@ -76,21 +76,10 @@ def perform(session: Session, action: str, *args, **kwargs):
     if not session.actor.makes_requests:
         return function(session, *args, **kwargs)
     if kwargs.get("dry_run"):
-        session.rehearsal = True
-        try:
-            result = function(session, *args, **kwargs)
-        finally:
-            session.rehearsal = False
-        _confined(session.scope, result)
-        return result
+        return _rehearse(session, function, args, kwargs)
     with session.store.transaction() as repo:  # the college's review: every rule, nothing kept (no commit)
         basis = {number: repo.last_event_id(number) for number in _targets(action, args)}
-        session.rehearsal = True
-        try:
-            result = function(session, *args, **kwargs)
-        finally:
-            session.rehearsal = False
-        _confined(session.scope, result)
+        _rehearse(session, function, args, kwargs)
     payload = {"args": [_encode_value(a) for a in args],
                "kwargs": {k: _encode_value(v) for k, v in kwargs.items() if k not in ("progress", "session")},
                "basis": basis}
@@ -99,6 +88,18 @@ def perform(session: Session, action: str, *args, **kwargs):
                                       session.account)
         repo.commit()
     return Submitted(request_id, action)
+
+
+def _rehearse(session: Session, function, args, kwargs):
+    """The change as the college's review: every rule checked, confined to the college; written only if the caller's
+    unit of work commits (it never does for a college)."""
+    session.rehearsal = True
+    try:
+        result = function(session, *args, **kwargs)
+    finally:
+        session.rehearsal = False
+    _confined(session.scope, result)
+    return result
 
 
 def _touched(result) -> list:
