@@ -40,23 +40,31 @@ RECORD_FIELDS_2 = ("ethnicity", "political", "region")
 
 def record_hash(record: dict) -> str:
     """The canonical form is a JSON array in the fixed field order, tagged with its version."""
-    extra = [record.get(k) for k in RECORD_FIELDS_2]
+    return record_hash_of([record[k] for k in RECORD_FIELDS], [record.get(k) for k in RECORD_FIELDS_2])
+
+
+def record_hash_of(values: list, extra: list) -> str:
+    """``record_hash`` from the values in ``RECORD_FIELDS`` and ``RECORD_FIELDS_2`` order (no dict on the hot path)."""
     if any(value is not None for value in extra):
-        values = ["record/2", *(record[k] for k in RECORD_FIELDS), *extra]
+        payload = ["record/2", *values, *extra]
     else:
-        values = ["record/1", *(record[k] for k in RECORD_FIELDS)]
-    return hashlib.sha256(_ENCODER.encode(values).encode("utf-8")).hexdigest()
+        payload = ["record/1", *values]
+    return hashlib.sha256(_ENCODER.encode(payload).encode("utf-8")).hexdigest()
 
 
 def event_hash(event: dict, prev_hash: str) -> str:
     """event/2 adds the OS account behind the operator; events recorded before accounts were kept stay event/1
     (changing an account afterwards changes the form, so the stored hash no longer matches either way)."""
-    account = event.get("account")
+    return event_hash_of([event[k] for k in EVENT_FIELDS], event.get("account"), prev_hash)
+
+
+def event_hash_of(values: list, account: str | None, prev_hash: str) -> str:
+    """``event_hash`` from the values in ``EVENT_FIELDS`` order (no dict on the hot path)."""
     if account is None:
-        values = ["event/1", *(event[k] for k in EVENT_FIELDS), prev_hash]
+        payload = ["event/1", *values, prev_hash]
     else:
-        values = ["event/2", *(event[k] for k in EVENT_FIELDS), account, prev_hash]
-    return hashlib.sha256(_ENCODER.encode(values).encode("utf-8")).hexdigest()
+        payload = ["event/2", *values, account, prev_hash]
+    return hashlib.sha256(_ENCODER.encode(payload).encode("utf-8")).hexdigest()
 
 
 # --- the ledger: everything that is not a student's event, in a chain of its own ------------------
