@@ -43,7 +43,7 @@ def check_new_suspension(
     months = months_spanned(start, until)
     if months > limits.max_months:
         raise RuleViolation(
-            N_("A suspension may last at most {max} months; {start} to {until} is {months}."),
+            N_("A suspension may last at most {max} months; {start} to {until} is {months} months."),
             max=limits.max_months, start=start.isoformat(), until=until.isoformat(), months=months,
         )
     used = sum(months_spanned(a, b) for a, b in earlier)
