@@ -189,6 +189,14 @@ def generate(n: int, seed: int):
     return students, rows
 
 
+def fill_search_keys(conn) -> None:
+    """Each student's name-search key, as xueji writes it with the student (migration m006 does the same)."""
+    from xueji.domain.order import search_key
+
+    rows = conn.execute("SELECT id, name FROM students WHERE id NOT IN (SELECT student_id FROM name_keys)").fetchall()
+    conn.executemany("INSERT INTO name_keys (student_id, key) VALUES (?, ?)", ((i, search_key(n)) for i, n in rows))
+
+
 def build(folder: Path, n: int, seed: int) -> Path:
     env = dict(os.environ, XUEJI_CONFIG=str(folder / "config.toml"))
     env.pop("XUEJI_DB", None)
@@ -207,6 +215,7 @@ def build(folder: Path, n: int, seed: int) -> Path:
                          f"VALUES ({', '.join('?' for _ in STUDENT_COLUMNS)})", students)
         conn.executemany(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
                          f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})", events)
+        fill_search_keys(conn)
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # both tools start from the same, checkpointed file
     finally:

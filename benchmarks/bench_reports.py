@@ -291,6 +291,7 @@ def build(folder: Path, n: int, seed: int, years: list[int]) -> tuple[Path, dict
             if students - reported >= 100_000 or students == n:
                 reported = students
                 say(f"  {students:>9} students, {events:>9} events  ({time.perf_counter() - started:.0f} s)")
+        bq.fill_search_keys(conn)
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

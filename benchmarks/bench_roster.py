@@ -211,11 +211,11 @@ def same_work(floor_db: Path, xueji_db: Path) -> dict:
     try:
         conn.execute("ATTACH DATABASE ? AS x", (f"file:{xueji_db}?mode=ro",))
         differ = {}
-        students = STUDENT_COMPARED
-        if all(any(r[1] == "name_key" for r in conn.execute(f"PRAGMA {schema}.table_info(students)"))
+        compared = [("students", STUDENT_COMPARED), ("events", EVENT_COMPARED)]
+        if all(conn.execute(f"SELECT 1 FROM {schema}.sqlite_master WHERE name = 'name_keys'").fetchone()
                for schema in ("main", "x")):
-            students += ", name_key"  # the name's search key, where the schema has it (m006)
-        for table, columns in (("students", students), ("events", EVENT_COMPARED)):
+            compared.append(("name_keys", "student_id, key"))  # the names' search keys, where the schema has them
+        for table, columns in compared:
             differ[table] = sum(conn.execute(
                 f"SELECT count(*) FROM (SELECT {columns} FROM {a}.{table} EXCEPT SELECT {columns} FROM {b}.{table})"
             ).fetchone()[0] for a, b in (("main", "x"), ("x", "main")))

@@ -27,7 +27,7 @@ What it does, row by row, is what xueji does for the same roster (issue 10, "Spe
   fewest classes, as even as possible, numbered after the highest class the major already has), seats 01.. in
   order, one ``students`` row (origin 'enroll') and one ``events`` row (kind 'enroll') per row, each event chained
   by hash exactly as xueji chains it (record/1–2 and event/1–2 forms), COMMIT. Where the schema has the
-  ``students.name_key`` column (xueji's migration m006: the name's search key, the name as written, its pinyin
+  ``name_keys`` table (xueji's migration m006: the name's search key, the name as written, its pinyin
   and initials), it is filled as xueji fills it (pypinyin's reading table, read without the phrase dictionary).
 
 Per-row values are not memoised: every row's name, date and ID number are checked; only lookups by a code or a
@@ -124,7 +124,7 @@ for _code, _name in _PROVINCES.items():
             break
 
 
-# The search key of a name (students.name_key, where the schema has it): the name as written, its pinyin (each
+# The search key of a name (table name_keys, where the schema has it): the name as written, its pinyin (each
 # character's first reading in pypinyin's table, without tones; surnames read as surnames) and the initials,
 # e.g. 陳浩蘭 → "陳浩蘭 chenhaolan chl".
 _COMPOUND_SURNAMES = (
@@ -503,9 +503,9 @@ def enroll(db_path: str | Path, csv_path: str | Path, class_size: int, year: int
     conn = sqlite3.connect(db_path, isolation_level=None, timeout=10)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        # Schema of xueji's working tree: a name_key column (m006) is filled as xueji fills it.
-        name_key = _name_keyer() if any(
-            r[1] == "name_key" for r in conn.execute("PRAGMA table_info(students)")) else None
+        # Schema of xueji's working tree: the name_keys table (m006) is filled as xueji fills it.
+        name_key = _name_keyer() if conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'name_keys'").fetchone() else None
         conn.execute("BEGIN IMMEDIATE")
         # One person, one live registration: batched searches of the partial unique index.
         numbers = sorted(people)
@@ -545,17 +545,14 @@ def enroll(db_path: str | Path, csv_path: str | Path, class_size: int, year: int
                 yield (first_id + offset, student_no, r[2], r[3], r[4], "1", r[5], r[6], year, r[0], r[1], klass,
                        seat, year, r[0], r[1], klass, "active", on, None, "enroll", created, r[7], r[8], r[9])
 
-        def students_with_keys():
-            for row in students():
-                yield (*row, name_key(row[2]))
-
         conn.executemany(
             "INSERT INTO students (id, student_no, name, gender, birth_date, id_type, id_number, exam_no, enroll_year, "
             "college, major, class, seat, cur_year, cur_college, cur_major, cur_class, status, status_since, "
-            "suspended_until, origin, created_at, ethnicity, political, region"
-            + (", name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-               if name_key else ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            students_with_keys() if name_key else students())
+            "suspended_until, origin, created_at, ethnicity, political, region) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", students())
+        if name_key:
+            conn.executemany("INSERT INTO name_keys (student_id, key) VALUES (?, ?)",
+                             ((first_id + offset, name_key(r[2])) for offset, (_, _, _, r) in enumerate(placed)))
 
         recorded = datetime.now(timezone.utc).isoformat(timespec="seconds")
         last = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()

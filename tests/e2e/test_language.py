@@ -243,7 +243,7 @@ def test_a_name_is_found_across_scripts_by_pinyin_and_by_initials(xj, workdir, d
         found = json.loads(xj("query", "--name", query, "-f", "json").stdout)
         assert [s["name"] for s in found] == ["陳浩蘭"], query
     assert json.loads(xj("query", "--name", "zhang", "-f", "json").stdout) == []
-    assert db.value("SELECT name_key FROM students") == "陳浩蘭 chenhaolan chl"
+    assert db.value("SELECT key FROM name_keys") == "陳浩蘭 chenhaolan chl"
 
 
 def test_a_corrected_name_is_found_by_its_new_pinyin(xj, workdir, db):

@@ -52,7 +52,7 @@ def _student(row: tuple) -> Student:
 _INSERT_COLUMNS = (
     "id", "student_no", "name", "gender", "birth_date", "id_type", "id_number", "exam_no", "enroll_year", "college",
     "major", "class", "seat", "cur_year", "cur_college", "cur_major", "cur_class", "status", "status_since",
-    "suspended_until", "origin", "created_at", "ethnicity", "political", "region", "name_key",
+    "suspended_until", "origin", "created_at", "ethnicity", "political", "region",
 )
 
 
@@ -62,7 +62,7 @@ def _insert_row(s: Student, origin: str, created: str) -> tuple:
         s.id, s.student_no, p.name, p.gender, p.birth_date.isoformat(), p.id_type, p.id_number, p.exam_no, e.year,
         e.college, e.major, e.klass, s.seat, c.year, c.college, c.major, c.klass, s.status.value,
         s.status_since.isoformat(), s.suspended_until.isoformat() if s.suspended_until else None, origin, created,
-        p.ethnicity, p.political, p.region, search_key(p.name),
+        p.ethnicity, p.political, p.region,
     )
 
 
@@ -94,7 +94,6 @@ def _student_values(student: Student) -> dict:
     p = student.person
     return {
         "name": p.name,
-        "name_key": search_key(p.name),
         "gender": p.gender,
         "birth_date": p.birth_date.isoformat(),
         "id_type": p.id_type,
@@ -207,10 +206,14 @@ class Repository:
             f"INSERT INTO students ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)})",
             (_insert_row(student, origin, created) for student, origin in zip(stored, origins)),
         )
+        self.conn.executemany("INSERT INTO name_keys (student_id, key) VALUES (?, ?)",
+                              ((s.id, search_key(s.person.name)) for s in stored))
         return stored
 
     def update(self, student: Student) -> None:
         self.db["students"].update(student.id, _student_values(student))
+        self.conn.execute("INSERT OR REPLACE INTO name_keys (student_id, key) VALUES (?, ?)",
+                          (student.id, search_key(student.person.name)))
 
     def query(self, f: StudentFilter, limit: int) -> tuple[list[Student], int]:
         """Students matching ``f``, newest first, at most ``limit`` (0: all), and how many match in all."""
@@ -519,7 +522,8 @@ def _where(f: StudentFilter) -> tuple[str, list]:
     ])
     if f.name:
         variants = search_texts(f.name)
-        condition = "(" + " OR ".join("instr(name_key, ?) > 0" for _ in variants) + ")"
+        condition = ("id IN (SELECT student_id FROM name_keys WHERE "
+                     + " OR ".join("instr(key, ?) > 0" for _ in variants) + ")")
         clause += (" AND " if clause else " WHERE ") + condition
         params.extend(variants)
     if f.statuses:
