@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
 from xueji.domain import audit
@@ -224,7 +224,13 @@ class Repository:
         rows = [_student(r) for r in self.conn.execute(sql, params)]
         total = len(rows)
         if limit and total == limit:
-            total = self.conn.execute(f"SELECT count(*) FROM students{clause}", params).fetchone()[0]
+            if f.name and replace(f, name=None) == StudentFilter():  # by name alone: count the keys, not students
+                variants = search_texts(f.name)
+                total = self.conn.execute(
+                    "SELECT count(*) FROM name_keys WHERE " + " OR ".join("instr(key, ?) > 0" for _ in variants),
+                    variants).fetchone()[0]
+            else:
+                total = self.conn.execute(f"SELECT count(*) FROM students{clause}", params).fetchone()[0]
         return rows, total
 
     # --- events --------------------------------------------------------------------------
@@ -522,8 +528,9 @@ def _where(f: StudentFilter) -> tuple[str, list]:
     ])
     if f.name:
         variants = search_texts(f.name)
-        condition = ("id IN (SELECT student_id FROM name_keys WHERE "
-                     + " OR ".join("instr(key, ?) > 0" for _ in variants) + ")")
+        # Correlated, so that newest-first with a limit stops at the limit instead of searching every key first.
+        condition = ("EXISTS (SELECT 1 FROM name_keys k WHERE k.student_id = students.id AND ("
+                     + " OR ".join("instr(k.key, ?) > 0" for _ in variants) + "))")
         clause += (" AND " if clause else " WHERE ") + condition
         params.extend(variants)
     if f.statuses:
