@@ -82,6 +82,16 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(N_("Cannot read {path}: {detail}."), path=str(path), detail=error.strerror) from None
 
 
+def read_locale(path: Path) -> str | None:
+    """Only the configured language, read before the command line is parsed (the whole configuration is loaded
+    later, once, by the command that needs it)."""
+    try:
+        locale = _read_toml(path).get("locale")
+    except ConfigError:
+        return None
+    return locale if locale in LANGUAGES else None
+
+
 def _bad(path: Path, key: str, expected: str) -> ConfigError:
     return ConfigError(N_("In {path}: {key} must be {expected}."), path=str(path), key=key, expected=expected)
 

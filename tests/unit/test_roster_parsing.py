@@ -21,16 +21,7 @@ from xueji.domain.errors import InvalidData
 from xueji.files import roster as rosters
 from xueji.files.roster import FIELDS, HEADERS, normalise_header, parse_mapping
 from xueji.services.setup import init
-
-
-def refused(call) -> InvalidData:
-    with pytest.raises(InvalidData) as error:
-        call()
-    return error.value
-
-
-def refused_field(call) -> str:
-    return refused(call).problems[0].field
+from tests.unit.test_validators import refused, refused_field
 
 
 def field_of(header: object) -> str | None:

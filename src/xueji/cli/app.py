@@ -33,10 +33,13 @@ def _early_language(argv: list[str]) -> str:
             config = config or value
     if lang is not None and i18n.normalise(lang) is None:
         lang = None
-    try:
-        return State(config, None, lang, None).language()
-    except Exception:  # an unreadable configuration is reported once the command runs
-        return i18n.resolve(lang)
+    locale = None
+    if not (lang or os.environ.get("XUEJI_LANG")):
+        from xueji import config as cfg
+
+        path = cfg.find_config(config)
+        locale = cfg.read_locale(path) if path.is_file() else None
+    return i18n.resolve(lang, locale)
 
 
 class XuejiGroup(TyperGroup):

@@ -198,7 +198,7 @@ def _table(title: str | None, headers: list[str], rows: list[list], caption: str
         whole.append(max([_display(v) for v in column] + [_display(header)])
                      if column and all(not v or _WHOLE.match(v) for v in column) else 0)
 
-    def build(shown: int):
+    def build(shown: int, rows_shown=None):
         note = None
         if shown < len(headers):
             note = _("Narrow screen: {count} columns left out; -f json shows them.").format(count=len(headers) - shown)
@@ -211,20 +211,24 @@ def _table(title: str | None, headers: list[str], rows: list[list], caption: str
                 table.add_column(header, overflow="fold")
             else:
                 table.add_column(header, overflow="ellipsis", no_wrap=True, min_width=min(4, _display(header)))
-        for row in cells:  # cells are data, never markup: a reason "[bold]…" or "[account x]" is shown as written
+        for row in cells if rows_shown is None else rows_shown:  # data, never markup: "[account x]" as written
             table.add_row(*[escape(cell) for cell in row[:shown]])
         return table
 
     width = _width()
+    # The rows that hold each column's widest cell decide the table's width: probe with those alone, not with all
+    # the rows (`query --limit 0` may print a hundred thousand).
+    widest = {max(range(len(cells)), key=lambda r, c=c: _display(cells[r][c]) if c < len(cells[r]) else 0)
+              for c in range(len(headers))} if cells else set()
+    sample = [cells[r] for r in sorted(widest)]
     for shown in range(len(headers), keep - 1, -1):
-        table = build(shown)
         if shown <= keep:
-            return table
+            return build(shown)
         probe = Console(width=width, file=io.StringIO(), highlight=False, color_system=None)
-        probe.print(table, crop=False)
+        probe.print(build(shown, sample), crop=False)
         if max((cell_len(line) for line in probe.file.getvalue().splitlines()), default=0) <= width:
-            return table
-    return table
+            return build(shown)
+    return build(keep)
 
 
 def _display(value: str) -> int:

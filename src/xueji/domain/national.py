@@ -120,30 +120,28 @@ def _text(value: str | None) -> str:
     return "".join(unicodedata.normalize("NFKC", value or "").split())
 
 
-def ethnicity(value: str | None) -> str | None:
+def _coded(value, table: dict, names, field: str, message: str) -> str | None:
+    """A two-digit code of ``table`` from its code or one of the name forms ``names(text)`` yields; None if blank."""
     text = _text(value)
     if not text:
         return None
-    if text.isdigit() and text.zfill(2) in ETHNICITIES:
+    if text.isdigit() and text.zfill(2) in table:
         return text.zfill(2)
-    code = _lookup(text, _ETHNICITY_INDEX) or _lookup(text + "族", _ETHNICITY_INDEX)
-    if code is None:
-        raise InvalidData.one("ethnicity", value, N_("{value!r} is not an ethnicity of GB/T 3304 (a code such as 01 "
-                                                     "or a name such as 漢族)."), value=text)
-    return code
+    for index, name in names(text):
+        code = _lookup(name, index)
+        if code is not None:
+            return code
+    raise InvalidData.one(field, value, message, value=text)
+
+
+def ethnicity(value: str | None) -> str | None:
+    return _coded(value, ETHNICITIES, lambda t: ((_ETHNICITY_INDEX, t), (_ETHNICITY_INDEX, t + "族")), "ethnicity",
+                  N_("{value!r} is not an ethnicity of GB/T 3304 (a code such as 01 or a name such as 漢族)."))
 
 
 def political(value: str | None) -> str | None:
-    text = _text(value)
-    if not text:
-        return None
-    if text.isdigit() and text.zfill(2) in POLITICAL:
-        return text.zfill(2)
-    code = _lookup(text, _POLITICAL_INDEX)
-    if code is None:
-        raise InvalidData.one("political", value, N_("{value!r} is not a political status of GB/T 4762 (a code such "
-                                                      "as 13 or a name such as 群眾)."), value=text)
-    return code
+    return _coded(value, POLITICAL, lambda t: ((_POLITICAL_INDEX, t),), "political",
+                  N_("{value!r} is not a political status of GB/T 4762 (a code such as 13 or a name such as 群眾)."))
 
 
 def region(value: str | None) -> str | None:
