@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -114,11 +115,62 @@ def test_demo_builds_a_sandbox_and_never_touches_the_working_database(tmp_path):
     statuses = {s["status"] for s in students}
     assert len(students) >= 30
     assert {"active", "suspended", "withdrawn", "graduated", "transferred_out"} <= statuses
-    for line in result.stdout.splitlines():
-        line = line.strip()
-        if line.startswith("xueji --config"):
-            args = line.split()[1:]
-            assert run(*args, cwd=tmp_path, check=False).returncode == 0, line
+    assert_the_tour_runs_as_printed(result.stdout, tmp_path)
+
+
+def assert_the_tour_runs_as_printed(tour: str, cwd: Path, environment: dict | None = None) -> int:
+    """Every command the tour prints runs, word for word, from where the demo was built; the list with mistakes is
+    refused with exit 3 (that is its lesson), every other command exits 0."""
+    environment = environment or {k: v for k, v in os.environ.items() if not k.startswith("XUEJI_")}
+    ran = 0
+    for line in tour.splitlines():
+        words = shlex.split(line) if " --config " in line else []
+        if not words or words[0] not in ("xueji", XUEJI) and words[1:3] != ["-m", "xueji"]:
+            continue
+        if words[0] == "xueji":
+            assert shutil.which("xueji", path=environment.get("PATH")) == XUEJI, line
+        done = subprocess.run(words, cwd=cwd, env=environment, capture_output=True, text=True, timeout=120)
+        faulty = any("-有錯" in w or "-有错" in w or "mistakes" in w for w in words)
+        assert done.returncode == (3 if faulty else 0), (line, done.stdout, done.stderr)
+        ran += 1
+    assert ran >= 15, tour
+    return ran
+
+
+def test_the_tour_names_the_path_of_this_xueji_when_another_or_none_is_on_path(tmp_path):
+    elsewhere = {k: v for k, v in os.environ.items() if not k.startswith("XUEJI_")}
+    elsewhere["PATH"] = "/usr/bin:/bin"  # no xueji here: the tour must print where this one is
+    tour = run("demo", "--dir", "p", cwd=tmp_path, env={"PATH": "/usr/bin:/bin"}).stdout
+    assert f"  {XUEJI} --config " in tour and "\n  xueji " not in tour
+    assert_the_tour_runs_as_printed(tour, tmp_path, elsewhere)
+    on_path = dict(elsewhere, PATH=f"{Path(XUEJI).parent}:/usr/bin:/bin")
+    tour = run("demo", "--dir", "p", cwd=tmp_path, env={"PATH": on_path["PATH"]}).stdout
+    assert "\n  xueji --config " in tour
+    assert "新生名單.csv" in tour and "新生名單-有錯.csv" in tour  # the two admissions lists, by name
+    assert "clerk01" in tour
+
+
+def test_a_demo_follows_the_language_it_is_run_in_and_writes_its_data_in_that_script(tmp_path):
+    built = run("--lang", "zh-Hans", "demo", "--dir", "练习", "-f", "json", cwd=tmp_path)
+    data = json.loads(built.stdout)
+    folder = tmp_path / "练习"
+    assert [Path(p).name for p in data["admissions"]] == ["新生名单.csv", "新生名单-有错.csv"]
+    config = (folder / "config.toml").read_text(encoding="utf-8")
+    assert not [line for line in config.splitlines() if line.strip().startswith("locale")]  # no language pinned
+    assert 'name = "文学院"' in config
+    assert (folder / "新生名单.csv").read_text(encoding="utf-8-sig").startswith("姓名,性别,出生日期,身份证号,学院,专业")
+    students = json.loads(run("--config", str(folder / "config.toml"), "query", "--limit", "0", "-f", "json",
+                              cwd=tmp_path).stdout)
+    names = "".join(s["name"] for s in students)
+    assert "陈" in names and "陳" not in names and "张" in names and "張" not in names
+    sandbox = ["--config", str(folder / "config.toml")]
+    hant = run(*sandbox, "query", "--status", "withdrawn", cwd=tmp_path, env={"LANG": "zh_TW.UTF-8"}).stdout
+    hans = run(*sandbox, "--lang", "zh-Hans", "query", "--status", "withdrawn", cwd=tmp_path).stdout
+    english = run(*sandbox, "query", "--status", "withdrawn", cwd=tmp_path).stdout
+    assert "退學" in hant and "退学" in hans and "Withdrawn" in english  # the sandbox speaks as it is asked
+    traditional = json.loads(run("--lang", "zh-Hant", "demo", "--dir", "練習", "-f", "json", cwd=tmp_path).stdout)
+    assert [Path(p).name for p in traditional["admissions"]] == ["新生名單.csv", "新生名單-有錯.csv"]
+    assert 'name = "文學院"' in (tmp_path / "練習" / "config.toml").read_text(encoding="utf-8")
 
 
 def test_demo_run_twice_rebuilds_its_own_sandbox_but_refuses_a_foreign_folder(tmp_path):

@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from xueji import __version__, i18n
 from xueji.cli.state import State
 from xueji.domain.errors import N_, XuejiError
-from xueji.i18n import _
+from xueji.i18n import _, listed
 
 
 def _early_language(argv: list[str]) -> str:
@@ -456,7 +456,7 @@ def enroll(
     if missing:
         from xueji.cli.edge import wrong
 
-        raise wrong(N_("Missing {options} (or give a roster with --file)."), options=", ".join(missing))
+        raise wrong(N_("Missing {options} (or give a roster with --file)."), options=listed(missing))
     _enroll(ctx, fmt, name=name, gender=gender, birth_date=birth_date, id_number=id_number, college=college,
             major=major, klass=klass, year=year, id_type=id_type, exam_no=exam_no, date=date, doc_no=doc_no,
             ethnicity=ethnicity, political=political, region=region)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from xueji.i18n import _
+from xueji.i18n import _, listed
 
 
 def interactive() -> bool:
@@ -22,7 +22,7 @@ def _validators():
             if normal(text) not in keys:
                 from xueji.domain.errors import N_, InvalidData
 
-                raise InvalidData.one(field, text, N_("Use one of {choices}."), choices=", ".join(keys))
+                raise InvalidData.one(field, text, N_("Use one of {choices}."), choices=listed(keys))
         return check
 
     return {

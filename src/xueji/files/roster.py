@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from xueji.domain.errors import N_, InvalidData
+from xueji.i18n import listed
 
 # Field → the headers that mean it, as admissions and registrar systems write them. Headers are compared after
 # NFKC (full-width forms), lower-casing, dropping spaces and marks, and folding Traditional characters to Simplified
@@ -94,7 +95,7 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
         name = name.strip()
         if not sep or not header.strip() or name not in FIELDS:
             raise InvalidData.one("map", item, N_("--map takes HEADER=FIELD, with FIELD one of {fields}."),
-                                  fields=", ".join(FIELDS))
+                                  fields=listed(FIELDS))
         mapping[normalise_header(header)] = name
     return mapping
 
@@ -249,7 +250,7 @@ def _read_xlsx(path: Path, sheet: str | None):
         if sheet is not None:
             if sheet not in workbook.sheetnames:
                 raise _bad_file(path, N_("{path} has no sheet {sheet}; it has {sheets}."), sheet=sheet,
-                                sheets=", ".join(workbook.sheetnames))
+                                sheets=listed(workbook.sheetnames))
             worksheet = workbook[sheet]
         else:
             worksheet = workbook.worksheets[0]

@@ -73,5 +73,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+def listed(items) -> str:
+    """Items joined as the language lists them: "a, b" in English, "a、b" in Chinese."""
+    # TRANSLATORS: the separator between items of a list in a sentence (Chinese uses the enumeration comma 、).
+    return _(", ").join(str(item) for item in items)
+
+
 def N_(message: str) -> str:
     return message

@@ -12,6 +12,7 @@ from xueji.domain import audit
 from xueji.domain import validate as v
 from xueji.domain.access import Action, masked_detail, shows_person
 from xueji.domain.errors import N_, InvalidData, Msgid
+from xueji.i18n import listed
 from xueji.domain.number import parse_number
 from xueji.domain.status import EventKind, Status
 from xueji.services import Session
@@ -116,7 +117,7 @@ def log(session: Session, student: str | None = None, since: str | None = None, 
     day = check(lambda: v.iso_date(since, "date").isoformat()) if since else None
     if kind is not None and kind not in {k.value for k in EventKind}:
         check.fail(InvalidData.one("kind", kind, N_("Unknown event kind {value!r}: use one of {choices}."),
-                                   value=kind, choices=", ".join(k.value for k in EventKind)))
+                                   value=kind, choices=listed(k.value for k in EventKind)))
     check.done()
     reveal = may_reveal(session)
     with viewing(session) as repo:
