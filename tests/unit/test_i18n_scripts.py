@@ -143,3 +143,25 @@ def test_not_active_is_worded_with_the_label_of_the_active_status():
 def test_the_active_status_reads_在學_in_traditional_and_在读_in_simplified():
     assert catalogs.read_catalog("zh_Hant")["Active"].string == "在學"
     assert catalogs.read_catalog("zh_Hans")["Active"].string == "在读"
+
+
+# --- the guides keep to their script and their words too ---------------------------------------------
+
+def _guide(name: str) -> str:
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parents[2] / "docs" / name).read_text(encoding="utf-8")
+
+
+def test_the_simplified_guide_is_all_simplified_and_the_traditional_guide_all_traditional():
+    hans, hant = _guide("guide.zh-Hans.md"), _guide("guide.zh-Hant.md")
+    t2s, s2t = opencc.OpenCC("t2s").convert, opencc.OpenCC("s2t").convert
+    assert [line for line in hans.splitlines() if t2s(line) != line] == []
+    assert [line for line in hant.splitlines() if _not_allowed(line, s2t(line))] == []
+
+
+def test_the_traditional_guide_speaks_taiwans_words_and_the_simplified_guide_the_mainlands():
+    hans, hant = _guide("guide.zh-Hans.md"), _guide("guide.zh-Hant.md")
+    assert [wrong for wrong in TAIWAN_WORDS.values() if wrong in hant] == []
+    assert [w for w in ("资料库", "档案", "资讯", "设定档", "资料夹", "汇出", "汇入", "字元", "预设", "交易", "栏")
+            if w in hans] == []
