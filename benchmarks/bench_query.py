@@ -17,7 +17,7 @@ the folder of ``sys.executable``, so xueji and sqlite-utils come from the same e
      (a) xueji --db DB query NUMBER -f json
      (b) sqlite-utils query DB "select * from students where student_no = :n" -p n NUMBER
    after 2 warm-up runs of each; every run must exit 0 and print the number.
-3. Reports both medians, the ratio xueji / sqlite-utils against the target (≤ 1.0), the Python version and the
+3. Reports both medians, the ratio xueji / sqlite-utils against the target (≤ 0.8), the Python version and the
    machine; ``--json`` prints the same figures as JSON.
 
 Bytecode: both commands run with PYTHONPYCACHEPREFIX=<folder>/pycache and without PYTHONDONTWRITEBYTECODE, so after
@@ -48,7 +48,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-TARGET_RATIO = 1.0
+TARGET_RATIO = 0.8  # issue 11: a look-up by number starts faster than sqlite-utils by a fifth
 WARMUP = 2
 BIN = Path(sys.executable).parent  # not resolved: a venv's python is a symlink to the base interpreter
 XUEJI = BIN / "xueji"

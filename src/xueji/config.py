@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from xueji.domain.access import OperatorEntry, Role
@@ -47,6 +46,8 @@ class Config:
 
 
 def example_text() -> str:
+    from importlib import resources  # only `init` needs the example: start-up stays light
+
     return resources.files("xueji").joinpath("data/config.toml.example").read_text(encoding="utf-8")
 
 
@@ -55,10 +56,21 @@ def find_config(option: str | None) -> Path:
     return Path(option or os.environ.get("XUEJI_CONFIG") or CONFIG_NAME).expanduser().absolute()
 
 
+_LAST_READ: list = [None, None]  # (path, stat) of the last file parsed, and what it held: read once per command
+
+
 def _read_toml(path: Path) -> dict:
+    """The parsed file, to read only: the language is read before the command line is parsed and the whole
+    configuration after, and the same file unchanged is parsed once."""
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            status = os.fstat(handle.fileno())
+            key = (str(path), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+            if _LAST_READ[0] == key:
+                return _LAST_READ[1]
+            data = tomllib.load(handle)
+            _LAST_READ[:] = [key, data]
+            return data
     except FileNotFoundError:
         raise ConfigError(
             N_("No configuration file at {path}."),
