@@ -134,16 +134,19 @@ def _coded(value, table: dict, names, field: str, message: str) -> str | None:
     raise InvalidData.one(field, value, message, value=text)
 
 
+@lru_cache(maxsize=4096)  # a roster repeats a few dozen values 100 000 times
 def ethnicity(value: str | None) -> str | None:
     return _coded(value, ETHNICITIES, lambda t: ((_ETHNICITY_INDEX, t), (_ETHNICITY_INDEX, t + "族")), "ethnicity",
                   N_("{value!r} is not an ethnicity of GB/T 3304 (a code such as 01 or a name such as 漢族)."))
 
 
+@lru_cache(maxsize=4096)  # a roster repeats a few dozen values 100 000 times
 def political(value: str | None) -> str | None:
     return _coded(value, POLITICAL, lambda t: ((_POLITICAL_INDEX, t),), "political",
                   N_("{value!r} is not a political status of GB/T 4762 (a code such as 13 or a name such as 群眾)."))
 
 
+@lru_cache(maxsize=4096)  # a roster repeats a few dozen values 100 000 times
 def region(value: str | None) -> str | None:
     """A province (two digits, or six ending in 0000, or its name) or a county (six digits of the division list)."""
     from xueji.domain.validate import county_exists

@@ -70,6 +70,10 @@ def name(value: str | None) -> str:
     """Letters of any script, the middle dot of minority names (·) and, for transliterated names, single spaces and
     hyphens. A character lost to a file's encoding (? or �) is named as such."""
     text = unicodedata.normalize("NFC", (value or "")).strip().translate(_DOTS)
+    if text.isalpha():  # letters only, the common case: nothing below could refuse or change it
+        if len(text) > NAME_MAX:
+            raise _bad("name", value, N_("The name is longer than {max} characters."), max=NAME_MAX)
+        return text
     text = "".join(" " if unicodedata.category(ch) == "Zs" else ch for ch in text)  # 张　三: a full-width space
     for ch in text:  # before spaces are folded, so a tab or a line break inside a name is refused
         category = unicodedata.category(ch)
@@ -107,18 +111,23 @@ def gender(value: str | None) -> str:
 
 def iso_date(value: str | None, field: str = "date") -> date:
     """A date in any of the forms clerks and spreadsheets write (``DATE_FORMS_TEXT``), full-width digits included."""
-    text = unicodedata.normalize("NFKC", value or "").strip()
+    text = (value or "").strip()
+    if not text.isascii():  # full-width digits, 年月日: folded; an ASCII date (the common case) needs no folding
+        text = unicodedata.normalize("NFKC", text).strip()
     match = _ISO_DATE.match(text)
-    if not match:
+    if match:
+        year, month, day = match.groups()
+    else:
         for form in _DATE_FORMS:
             match = form.match(text)
             if match:
                 break
-    if not match:
-        raise _bad(field, value, N_("{value!r} is not a date: write it as one of {forms}."), value=text,
-                   forms=DATE_FORMS_TEXT)
-    groups = [g for g in match.groups() if g not in ("-", "/", ".")]
-    year, month, day = (int(g) for g in groups)
+        else:
+            raise _bad(field, value, N_("{value!r} is not a date: write it as one of {forms}."), value=text,
+                       forms=DATE_FORMS_TEXT)
+        groups = [g for g in match.groups() if g not in ("-", "/", ".")]
+        year, month, day = groups
+    year, month, day = int(year), int(month), int(day)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise _bad(field, value, N_("The year in {value} is out of range ({min}–{max})."), value=text, min=MIN_YEAR, max=MAX_YEAR)
     try:
@@ -166,10 +175,14 @@ _EXCEL_TEXT = re.compile(r'^="(.*)"$')
 def identifier(value: str | None) -> str:
     """An ID, exam or student number as a spreadsheet or a clerk writes it: full-width digits, surrounding spaces,
     a leading ' or the ="…" wrapper that keep it as text, inner spaces and hyphens — all taken away."""
-    text = unicodedata.normalize("NFKC", value or "").strip()
-    wrapped = _EXCEL_TEXT.match(text)
-    if wrapped:
-        text = wrapped.group(1).strip()
+    text = value or ""
+    if not text.isascii():  # full-width digits and the like; ASCII (the common case) needs no folding
+        text = unicodedata.normalize("NFKC", text)
+    text = text.strip()
+    if text[:2] == '="':
+        wrapped = _EXCEL_TEXT.match(text)
+        if wrapped:
+            text = wrapped.group(1).strip()
     if text.startswith("'"):
         text = text[1:]
     return _ID_SEPARATORS.sub("", text)
@@ -274,8 +287,10 @@ def national_code(value: str | None) -> str | None:
     return text
 
 
+@lru_cache(maxsize=256)
 def label(value: str | None, field: str, required: bool = True, max_len: int = TEXT_MAX) -> str | None:
-    """Free text such as a reason, a school or a document number: trimmed, no control characters."""
+    """Free text such as a reason, a school or a document number: trimmed, no control characters. (Remembered: a
+    roster gives every row the same document number.)"""
     text = re.sub(r"\s+", " ", (value or "")).strip()
     if not text:
         if required:

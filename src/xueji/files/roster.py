@@ -139,12 +139,17 @@ def _header_index(rows: list[list], mapping: dict[str, str]) -> int:
     return best
 
 
+def _date_text(text: str) -> str:
+    """A date cell's text: five digits are an Excel serial number (a date column saved as numbers)."""
+    if len(text) == 5 and text.isdigit():
+        return _serial(int(text)) or text
+    return text
+
+
 def _text(value: object, field_name: str | None) -> str:
     if type(value) is str:  # every CSV cell: the common case first
         text = value.strip()
-        if field_name in DATE_FIELDS and text.isdigit() and len(text) == 5:
-            return _serial(int(text)) or text
-        return text
+        return _date_text(text) if field_name in DATE_FIELDS else text
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -305,9 +310,16 @@ def read(path: Path, *, sheet: str | None = None, encoding: str | None = None, h
             yield from top[index + 1:]
             yield from records
 
+        dates = [name for _, name in wanted if name in DATE_FIELDS]
+        reach = max((i for i, _ in wanted), default=-1) + 1
         for number, record in enumerate(rest(), start=index + 2):
             width = len(record)
-            values = {name: _text(record[i] if i < width else None, name) for i, name in wanted}
+            if workbook is None and width >= reach:  # a CSV row: every cell is text (what _text does, inline)
+                values = {name: record[i].strip() for i, name in wanted}
+                for name in dates:
+                    values[name] = _date_text(values[name])
+            else:
+                values = {name: _text(record[i] if i < width else None, name) for i, name in wanted}
             if any(values.values()):
                 for name in shared:  # the same few colleges, majors, genders… on every row: one string each
                     values[name] = intern(values[name])

@@ -120,13 +120,14 @@ def enroll_roster(
 
     admissions: list[tuple[int, Admission]] = []
     first_row: dict[tuple[str, str], int] = {}
+    placements: dict = {}
     for index, row in enumerate(roster.rows):
         try:
             admission = admit(
                 session, _person(row, births),
                 college=row.get("college"), major=row.get("major"),
                 klass="01" if needs_class or not row.get("class") else row.get("class"),  # blanks named above
-                year=row.get("year") or default_year, date=date, doc_no=doc_no,
+                year=row.get("year") or default_year, date=date, doc_no=doc_no, placements=placements,
             )
         except InvalidData as error:
             problems.extend(_row_problems(error, row.number, roster, roster.columns))
