@@ -39,14 +39,13 @@ TEXT_MAX = 200
 _DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "∙": "·", "⋅": "·", "．": "·", "●": "·"})
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-# The forms a clerk or a spreadsheet writes: 2005-06-01, 2005-6-1, 2005/6/1, 2005.6.1, 20050601, 2005年6月1日.
+# The forms a clerk or a spreadsheet writes: 2005-06-01, 2005-6-1, 2005/6/1, 2005.6.1, 20050601, 2005年6月1日 —
+# in one pattern, so a date is matched once whatever its form.
 _TIME = r"(?:[\sT]+0{1,2}:00(?::00)?)?"  # the midnight a spreadsheet appends to a date cell: 2005/6/1 0:00
-_DATE_FORMS = (
-    re.compile(r"^(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})" + _TIME + "$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
-)
+_DATE = re.compile(
+    r"^(?:(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})" + _TIME
+    + r"|(\d{4})(\d{2})(\d{2})"
+    + r"|(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?)$")
 DATE_FORMS_TEXT = "2005-06-01, 2005/6/1, 2005.6.1, 20050601, 2005年6月1日"
 _OTHER_ID = re.compile(r"^[A-Z0-9()\-]{4,30}$")
 _SPACES = re.compile(r"\s+")
@@ -114,19 +113,12 @@ def iso_date(value: str | None, field: str = "date") -> date:
     text = (value or "").strip()
     if not text.isascii():  # full-width digits, 年月日: folded; an ASCII date (the common case) needs no folding
         text = unicodedata.normalize("NFKC", text).strip()
-    match = _ISO_DATE.match(text)
-    if match:
-        year, month, day = match.groups()
-    else:
-        for form in _DATE_FORMS:
-            match = form.match(text)
-            if match:
-                break
-        else:
-            raise _bad(field, value, N_("{value!r} is not a date: write it as one of {forms}."), value=text,
-                       forms=DATE_FORMS_TEXT)
-        groups = [g for g in match.groups() if g not in ("-", "/", ".")]
-        year, month, day = groups
+    match = _DATE.match(text)
+    if match is None:
+        raise _bad(field, value, N_("{value!r} is not a date: write it as one of {forms}."), value=text,
+                   forms=DATE_FORMS_TEXT)
+    g = match.groups()
+    year, month, day = (g[0], g[2], g[3]) if g[0] else (g[4], g[5], g[6]) if g[4] else (g[7], g[8], g[9])
     year, month, day = int(year), int(month), int(day)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise _bad(field, value, N_("The year in {value} is out of range ({min}–{max})."), value=text, min=MIN_YEAR, max=MAX_YEAR)

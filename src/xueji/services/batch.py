@@ -179,14 +179,15 @@ _YEAR_MONTH = re.compile(r"^(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?$")
 def _person(row, births: bool) -> PersonInput:
     """A row's person as typed; without a birth-date column, the birth date is the one an 18-digit ID holds. A
     出生年月 column of years and months (2005.06) is completed by the ID's day when the two agree."""
-    born = row.get("birth_date") if births else (v.birth_from_id(row.get("id_number")) or "")
+    get = row.values.get
+    born = get("birth_date") if births else (v.birth_from_id(get("id_number")) or "")
     month = _YEAR_MONTH.match(born or "") if births else None
     if month:
-        from_id = v.birth_from_id(row.get("id_number"))
+        from_id = v.birth_from_id(get("id_number"))
         if from_id and (int(from_id[:4]), int(from_id[5:7])) == (int(month.group(1)), int(month.group(2))):
             born = from_id
-    return PersonInput(row.get("name"), row.get("gender"), born, row.get("id_number"), row.get("id_type") or "1",
-                       row.get("exam_no"), row.get("ethnicity"), row.get("political"), row.get("region"))
+    return PersonInput(get("name"), get("gender"), born, get("id_number"), get("id_type") or "1",
+                       get("exam_no"), get("ethnicity"), get("political"), get("region"))
 
 
 def _class_size(value: str | None) -> int:
@@ -221,9 +222,8 @@ def _arrange(repo, rows: list[tuple[int, Admission]], order: str, size: int | No
             if number > 99:
                 raise ClassFull(N_("{year}/{college}/{major} has no class number left (99 at most)."),
                                 year=year, college=college, major=major)
-            klass = f"{number:02d}"
-            arranged.extend(Admission(a.person, Placement(a.placement.year, a.placement.college, a.placement.major,
-                                                          klass), a.on, a.doc_no, a.from_school)
+            where = Placement(year, college, major, f"{number:02d}")  # one for the class's members
+            arranged.extend(Admission(a.person, where, a.on, a.doc_no, a.from_school)
                             for a in members[start:start + count])  # dataclasses.replace is 3x slower
             start += count
     return arranged

@@ -121,8 +121,9 @@ def register(repo: Repository, admissions: list[Admission], session: Session) ->
     session.require_change()
     highest: dict[str, int] = {}
     seen = repo.live_registrations([(a.person.id_type, a.person.id_number) for a in admissions])
+    first = repo.next_student_id()
     students = []
-    for admission in admissions:
+    for index, admission in enumerate(admissions):
         who, where = admission.person, admission.placement
         key = (who.id_type, who.id_number)
         existing = seen.get(key)
@@ -133,14 +134,19 @@ def register(repo: Repository, admissions: list[Admission], session: Session) ->
             highest[prefix] = repo.highest_seat(prefix) or 0
         number = next_seat(highest[prefix], where.year, where.college, where.major, where.klass)
         highest[prefix] = number.seat
-        seen[key] = str(number)
-        students.append(Student(None, str(number), who, where, number.seat, where, Status.ACTIVE, admission.on))
+        seen[key] = text = str(number)
+        students.append(Student(first + index, text, who, where, number.seat, where, Status.ACTIVE, admission.on))
     students = repo.add_many(students, [a.kind.value for a in admissions])
-    repo.add_events(
-        (student, session.event(a.kind, a.on, None, Status.ACTIVE, doc_no=a.doc_no,
-                                detail={"from_school": a.from_school} if a.from_school else {}))
-        for student, a in zip(students, admissions)
-    )
+    events: dict[tuple, Event] = {}  # one event object for the admissions that share its fields (a roster's all do)
+
+    def event(a: Admission) -> Event:
+        key = (a.kind, a.on, a.doc_no, a.from_school)
+        if key not in events:
+            events[key] = session.event(a.kind, a.on, None, Status.ACTIVE, doc_no=a.doc_no,
+                                        detail={"from_school": a.from_school} if a.from_school else {})
+        return events[key]
+
+    repo.add_events((student, event(a)) for student, a in zip(students, admissions))
     return students
 
 

@@ -192,23 +192,30 @@ class Repository:
         ).fetchone()
         return row[0] if row else None
 
+    def next_student_id(self) -> int:
+        """The id the next inserted student gets (the caller holds the write lock)."""
+        return (self.conn.execute("SELECT max(id) FROM students").fetchone()[0] or 0) + 1
+
     def add_many(self, students: list[Student], origins: list[str]) -> list[Student]:
-        """Insert new students with consecutive ids (the caller holds the write lock).
+        """Insert new students with consecutive ids (the caller holds the write lock). Students built with ids from
+        ``next_student_id`` are stored as they are; others get theirs here.
 
         A plain executemany: sqlite-utils' insert_all spends ~60 µs a row converting values,
         which is most of the time of a 100 000-row roster.
         """
-        first = (self.conn.execute("SELECT max(id) FROM students").fetchone()[0] or 0) + 1
+        first = self.next_student_id()
+        if any(s.id != first + i for i, s in enumerate(students)):
+            students = [Student(first + i, s.student_no, s.person, s.entry, s.seat, s.current, s.status,
+                                s.status_since, s.suspended_until)
+                        for i, s in enumerate(students)]  # dataclasses.replace is 3x slower
         created = now()
-        stored = [Student(first + i, s.student_no, s.person, s.entry, s.seat, s.current, s.status, s.status_since,
-                          s.suspended_until) for i, s in enumerate(students)]  # dataclasses.replace is 3x slower
         self.conn.executemany(
             f"INSERT INTO students ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)})",
-            (_insert_row(student, origin, created) for student, origin in zip(stored, origins)),
+            (_insert_row(student, origin, created) for student, origin in zip(students, origins)),
         )
         self.conn.executemany("INSERT INTO name_keys (student_id, key) VALUES (?, ?)",
-                              ((s.id, search_key(s.person.name)) for s in stored))
-        return stored
+                              ((s.id, search_key(s.person.name)) for s in students))
+        return students
 
     def update(self, student: Student) -> None:
         self.db["students"].update(student.id, _student_values(student))
@@ -246,14 +253,16 @@ class Repository:
 
         def rows():  # streamed to executemany: 100 000 hashed rows are never held at once
             nonlocal prev
+            shared, fields = None, None  # a batch shares one event among its students: its fields are built once
             for offset, (student, event) in enumerate(pairs):
-                values = [  # in audit.EVENT_FIELDS order
-                    first_id + offset, student.student_no, event.kind.value, event.kind.jyt_code,
-                    event.effective_date.isoformat(), recorded, event.operator, event.reason, event.doc_no,
-                    event.status_before.value if event.status_before else None, event.status_after.value,
-                    json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else None,
-                    event.submitted_by, event.approved_by, event.request_id, record_hash(student),
-                ]
+                if event is not shared:
+                    shared = event
+                    fields = (event.kind.value, event.kind.jyt_code, event.effective_date.isoformat(), recorded,
+                              event.operator, event.reason, event.doc_no,
+                              event.status_before.value if event.status_before else None, event.status_after.value,
+                              json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else None,
+                              event.submitted_by, event.approved_by, event.request_id)
+                values = [first_id + offset, student.student_no, *fields, record_hash(student)]  # EVENT_FIELDS order
                 digest = audit.event_hash_of(values, event.account, prev)
                 yield (values[0], student.id, *values[2:], event.account, prev, digest)
                 prev = digest
