@@ -499,3 +499,16 @@ def test_any_text_given_to_a_validator_gives_a_value_or_invalid_data_and_nothing
         validator(text)
     except InvalidData as error:
         assert error.problems and all(p.field for p in error.problems)
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_the_check_character_is_iso_7064_mod_11_2_of_the_seventeen_digits(first17):
+    weights = [2 ** (17 - i) % 11 for i in range(17)]  # the standard's definition: W_i = 2^(i-1) mod 11, i = 18…2
+    expected = "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+    assert v.check_character(first17) == expected
+
+
+@pytest.mark.parametrize("text", ["", "1" * 16, "1" * 18, "１" * 17, "1234567890123456X"])
+def test_the_check_character_needs_exactly_seventeen_ascii_digits(text):
+    with pytest.raises(ValueError):
+        v.check_character(text)

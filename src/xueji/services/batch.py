@@ -122,12 +122,13 @@ def enroll_roster(
     first_row: dict[tuple[str, str], int] = {}
     placements: dict = {}
     for index, row in enumerate(roster.rows):
+        get = row.values.get
         try:
             admission = admit(
                 session, _person(row, births),
-                college=row.get("college"), major=row.get("major"),
-                klass="01" if needs_class or not row.get("class") else row.get("class"),  # blanks named above
-                year=row.get("year") or default_year, date=date, doc_no=doc_no, placements=placements,
+                college=get("college"), major=get("major"),
+                klass="01" if needs_class or not get("class") else get("class"),  # blanks named above
+                year=get("year") or default_year, date=date, doc_no=doc_no, placements=placements,
             )
         except InvalidData as error:
             problems.extend(_row_problems(error, row.number, roster, roster.columns))
@@ -164,7 +165,7 @@ def enroll_roster(
         del admissions, fresh, first_row, live  # held no longer than needed: a 100 000-row roster is ~300 MiB
         if progress:
             progress(len(roster.rows), len(roster.rows) * 2)
-        enrolled = register(repo, people, session)
+        enrolled = register(repo, people, session, checked=True)  # the live registrations were looked up above
         if progress:
             progress(len(roster.rows) * 2, len(roster.rows) * 2)
         if not dry_run:

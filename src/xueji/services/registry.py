@@ -113,14 +113,15 @@ def duplicate(session: Session, existing: str) -> DuplicateRegistration:
                                                   "first."), **params)
 
 
-def register(repo: Repository, admissions: list[Admission], session: Session) -> list[Student]:
+def register(repo: Repository, admissions: list[Admission], session: Session, *, checked: bool = False) -> list[Student]:
     """Number and store admissions inside the caller's transaction: one record and one event each.
 
-    Seats continue from the highest ever issued in each class, so numbers are never reused.
+    Seats continue from the highest ever issued in each class, so numbers are never reused. ``checked``: the caller
+    has looked the people up in this same transaction and none holds a live registration (a roster does).
     """
     session.require_change()
     highest: dict[str, int] = {}
-    seen = repo.live_registrations([(a.person.id_type, a.person.id_number) for a in admissions])
+    seen = {} if checked else repo.live_registrations([(a.person.id_type, a.person.id_number) for a in admissions])
     first = repo.next_student_id()
     students = []
     for index, admission in enumerate(admissions):
