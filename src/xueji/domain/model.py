@@ -91,7 +91,7 @@ class ChangeRequest:
     payload: dict
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # a transient input, built per row of a roster: not frozen, which costs ~1 µs a row
 class PersonInput:
     """A person as typed (by a clerk, or in a roster row): raw strings, validated by ``person``."""
 

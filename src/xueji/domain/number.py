@@ -21,7 +21,7 @@ class StudentNumber:
     seat: int
 
     def __str__(self) -> str:
-        return f"{self.year:04d}{self.college}{self.major}{self.klass}{self.seat:02d}"
+        return number_text(class_prefix(self.year, self.college, self.major, self.klass), self.seat)
 
     @property
     def class_prefix(self) -> str:
@@ -31,6 +31,11 @@ class StudentNumber:
 def class_prefix(year: int, college: str, major: str, klass: str) -> str:
     """The first ten digits shared by every number of one class."""
     return f"{year:04d}{college}{major}{klass}"
+
+
+def number_text(prefix: str, seat: int) -> str:
+    """The twelve digits: a class's ten and the seat's two."""
+    return f"{prefix}{seat:02d}"
 
 
 def parse_number(text: str) -> StudentNumber:
@@ -53,8 +58,8 @@ def parse_number(text: str) -> StudentNumber:
     return number
 
 
-def next_seat(highest_issued: int | None, year: int, college: str, major: str, klass: str) -> StudentNumber:
-    """The next number in a class: one past the highest seat ever issued there, never reused."""
+def seat_after(highest_issued: int | None, year: int, college: str, major: str, klass: str) -> int:
+    """The next seat of a class: one past the highest ever issued there, never reused; refused when none is left."""
     seat = (highest_issued or 0) + 1
     if seat > MAX_SEAT:
         raise ClassFull(
@@ -66,4 +71,9 @@ def next_seat(highest_issued: int | None, year: int, college: str, major: str, k
             major=major,
             max=MAX_SEAT,
         )
-    return StudentNumber(year, college, major, klass, seat)
+    return seat
+
+
+def next_seat(highest_issued: int | None, year: int, college: str, major: str, klass: str) -> StudentNumber:
+    """The next number in a class: one past the highest seat ever issued there, never reused."""
+    return StudentNumber(year, college, major, klass, seat_after(highest_issued, year, college, major, klass))

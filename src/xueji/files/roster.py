@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from xueji._gc import paused
 from xueji.domain.errors import N_, InvalidData
 from xueji.i18n import listed
 
@@ -272,6 +273,11 @@ def read(path: Path, *, sheet: str | None = None, encoding: str | None = None, h
 
     The header is the row among the first ten that names the most known fields (title rows above it are skipped),
     or ``header_row`` (1-based). Columns the registry does not keep are listed in ``ignored``."""
+    with paused():  # see xueji._gc
+        return _read(path, sheet=sheet, encoding=encoding, header_row=header_row, mapping=mapping)
+
+
+def _read(path, *, sheet, encoding, header_row, mapping) -> Roster:
     path = Path(path)
     if not path.is_file():
         raise _bad_file(path, N_("There is no file {path}."))

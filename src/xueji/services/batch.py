@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from datetime import date
 
+from xueji._gc import paused
 from xueji.domain import model
 from xueji.domain.access import Action
 from xueji.domain import order as ordering
@@ -93,6 +94,13 @@ def enroll_roster(
     progress: Progress | None = None,
 ) -> RosterResult:
     """Validate every row, then enroll them all in one transaction — or, with any problem, nothing at all."""
+    with paused():  # see xueji._gc
+        return _enroll_roster(session, roster, year=year, order=order, class_size=class_size,
+                              skip_existing=skip_existing, dry_run=dry_run, date=date, doc_no=doc_no, progress=progress)
+
+
+def _enroll_roster(session: Session, roster: Roster, *, year, order, class_size, skip_existing, dry_run, date, doc_no,
+                   progress) -> RosterResult:
     started = time.perf_counter()
     check = v.Collector()
     given_order, order = order, ordering.order_key(order)
@@ -280,6 +288,11 @@ def _imported_record(session: Session, row, roster: Roster) -> tuple[Student, da
 
 def import_records(session: Session, roster: Roster, *, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
     """Bring in records that already have numbers: checked, never renumbered, all or nothing, each with an event."""
+    with paused():  # see xueji._gc
+        return _import_records(session, roster, dry_run=dry_run, progress=progress)
+
+
+def _import_records(session: Session, roster: Roster, *, dry_run: bool, progress: Progress | None) -> ImportResult:
     started = time.perf_counter()
     session.require(Action.IMPORT)
     for required in ("student_no", "name", "gender", "id_number"):
