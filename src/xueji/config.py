@@ -104,6 +104,43 @@ def read_locale(path: Path) -> str | None:
     return locale if locale in LANGUAGES else None
 
 
+# Every setting a configuration file may hold, by table ("" is the top level); anything else is a mistake to name
+# (a misspelt `busy_timout` would otherwise be ignored in silence and its default used).
+SETTINGS = {
+    "": ("school", "database", "code_table", "locale", "busy_timeout", "seat_order", "suspension", "colleges",
+         "operators", "audit"),
+    "suspension": ("max_months", "max_total_months"),
+    "audit": ("witness",),
+}
+CODE_FILE_SETTINGS = {"": ("colleges",)}
+COLLEGE_KEYS = ("name", "majors")
+MAJOR_KEYS = ("name", "national_code")
+OPERATOR_KEYS = ("role", "college", "act_as")
+
+
+def _known(keys, allowed, path: Path, where: str = "") -> None:
+    """Refuse a key that is not a setting, naming the nearest one."""
+    import difflib
+
+    for key in keys:
+        if key not in allowed:
+            name = f"{where}.{key}" if where else key
+            nearest = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if nearest:
+                raise ConfigError(N_("In {path}: there is no setting {key}; did you mean {nearest}?"), path=str(path),
+                                  key=name, nearest=f"{where}.{nearest[0]}" if where else nearest[0])
+            raise ConfigError(N_("In {path}: there is no setting {key}; the settings here are {keys}."),
+                              path=str(path), key=name, keys=" ".join(allowed))
+
+
+def _settings(data: dict, path: Path, table: dict) -> None:
+    for section, allowed in table.items():
+        values = data.get(section, {}) if section else data
+        if section and not isinstance(values, dict):
+            raise _bad(path, section, Msgid(N_("a table")))
+        _known(values, allowed, path, section)
+
+
 def _bad(path: Path, key: str, expected: str) -> ConfigError:
     return ConfigError(N_("In {path}: {key} must be {expected}."), path=str(path), key=key, expected=expected)
 
@@ -117,14 +154,20 @@ def _codes(data: dict, path: Path) -> CodeTable:
         for code, college in colleges.items():
             if not isinstance(college, dict) or not isinstance(college.get("name"), str):
                 raise _bad(path, f"colleges.{code}", Msgid(N_("a table with a name")))
+            _known(college, COLLEGE_KEYS, path, f"colleges.{code}")
             table.add_college(code, college["name"])
             majors = college.get("majors", {})
             if not isinstance(majors, dict):
                 raise _bad(path, f"colleges.{code}.majors", Msgid(N_("a table of majors")))
             for major_code, major in majors.items():
+                where = f"colleges.{code}.majors.{major_code}"
                 if not isinstance(major, dict) or not isinstance(major.get("name"), str):
-                    raise _bad(path, f"colleges.{code}.majors.{major_code}", Msgid(N_("a table with a name")))
-                table.add_major(code, major_code, major["name"], major.get("national_code"))
+                    raise _bad(path, where, Msgid(N_("a table with a name")))
+                _known(major, MAJOR_KEYS, path, where)
+                national = major.get("national_code")
+                if national is not None and not isinstance(national, str):
+                    raise _bad(path, f"{where}.national_code", Msgid(N_("text in quotes, such as \"050101\"")))
+                table.add_major(code, major_code, major["name"], national)
     except (InvalidData, RuleViolation) as error:
         raise ConfigError(
             N_("The code table in {path} is wrong: {detail}"), path=str(path), detail=error
@@ -140,6 +183,7 @@ def _operators(table: object, path: Path, codes: CodeTable) -> dict[str, Operato
         key = f"operators.{name}"
         if not isinstance(entry, dict) or entry.get("role") not in {r.value for r in Role}:
             raise _bad(path, f"{key}.role", "office / college / inspector / viewer")
+        _known(entry, OPERATOR_KEYS, path, key)
         role = Role(entry["role"])
         college = entry.get("college")
         if role == Role.COLLEGE:
@@ -156,6 +200,7 @@ def _operators(table: object, path: Path, codes: CodeTable) -> dict[str, Operato
 
 def load(path: Path) -> Config:
     data = _read_toml(path)
+    _settings(data, path, SETTINGS)
     base = path.parent
     config = Config(path=path)
     school = data.get("school", "")
@@ -189,7 +234,9 @@ def load(path: Path) -> Config:
     config.limits = SuspensionLimits(**limits)
     config.inline_codes = _codes(data, path)
     if config.code_table_path.exists():
-        config.file_codes = _codes(_read_toml(config.code_table_path), config.code_table_path)
+        codes = _read_toml(config.code_table_path)
+        _settings(codes, config.code_table_path, CODE_FILE_SETTINGS)
+        config.file_codes = _codes(codes, config.code_table_path)
     try:
         config.codes  # the two tables must agree
     except RuleViolation as error:

@@ -338,7 +338,7 @@ def test_a_file_that_is_not_in_the_given_encoding_is_refused(tmp_path):
     path = write_csv(tmp_path / "r.csv", [HEADER, PERSON], encoding="gbk")
     error = refused(lambda: rosters.read(path, encoding="utf-8"))
     assert error.problems[0].field == "file"
-    assert error.problems[0].params["encoding"] == "utf-8"
+    assert error.problems[0].params["encoding"] == "'utf-8'"  # quoted: a typed encoding is shown as typed, on one line
     assert refused_field(lambda: rosters.read(path, encoding="no-such-encoding")) == "file"
 
 

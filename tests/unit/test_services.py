@@ -11,8 +11,8 @@ from xueji.services import queries, registry
 
 
 def enroll(session, seq, *, college="01", major="01", klass="01", year="2023", **kw):
-    return registry.enroll(session, person(seq), college=college, major=major, klass=klass, year=year,
-                           date="2023-09-01", **kw)
+    kw.setdefault("date", f"{year}-09-01")  # the cohort's first day
+    return registry.enroll(session, person(seq), college=college, major=major, klass=klass, year=year, **kw)
 
 
 def test_the_fifth_student_of_2023_chinese_literature_class_1_is_202301010105(session):

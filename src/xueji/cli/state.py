@@ -48,8 +48,8 @@ class State:
         if not (self.lang_option or os.environ.get("XUEJI_LANG")):
             try:
                 locale = self.config().locale if self.config_path.exists() else None
-            except ConfigError:
-                locale = None  # reported when the configuration is needed, in the fallback language
+            except ConfigError:  # reported when the configuration is needed, in the language it asks for
+                locale = cfg.read_locale(self.config_path)
         return i18n.resolve(self.lang_option, locale)
 
     def operator(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from xueji.domain.errors import N_, InvalidData, Msgid
@@ -126,6 +126,16 @@ def iso_date(value: str | None, field: str = "date") -> date:
         return date(year, month, day)
     except ValueError:
         raise _bad(field, value, N_("{value} is not a real calendar date."), value=text) from None
+
+
+def effective_date(value: str | None, today: date) -> date:
+    """The day a change takes effect: any past day the registry can hold, or up to a year ahead (a decision recorded
+    before the term it concerns); further ahead is a typing mistake."""
+    on = iso_date(value, "date")
+    if on > today + timedelta(days=366):
+        raise _bad("date", value, N_("{value} is more than a year from today ({today}): check the year."),
+                   value=on.isoformat(), today=today.isoformat())
+    return on
 
 
 def birth_date(value: str | None, on: date) -> date:

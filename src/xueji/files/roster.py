@@ -183,9 +183,9 @@ def _decode(data: bytes, encoding: str | None, path: Path) -> str:
         try:
             return data.decode(encoding)
         except LookupError:
-            raise _bad_file(path, N_("Unknown encoding {encoding}."), encoding=encoding) from None
+            raise _bad_file(path, N_("Unknown encoding {encoding}."), encoding=repr(encoding)) from None
         except UnicodeDecodeError:
-            raise _bad_file(path, N_("{path} is not in the encoding {encoding}."), encoding=encoding) from None
+            raise _bad_file(path, N_("{path} is not in the encoding {encoding}."), encoding=repr(encoding)) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text": UTF-16 with its byte-order mark
@@ -246,11 +246,15 @@ def _read_csv(path: Path, encoding: str | None):
 def _read_xlsx(path: Path, sheet: str | None):
     import zipfile
 
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook  # only when a workbook is read
 
+    damaged = (ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+    except (*damaged, OSError) as error:
         raise _bad_file(path, N_("{path} is not a readable XLSX workbook: {detail}."), detail=type(error).__name__) from None
     try:
         if sheet is not None:
@@ -261,10 +265,22 @@ def _read_xlsx(path: Path, sheet: str | None):
         else:
             worksheet = workbook.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
+    except damaged as error:
+        workbook.close()
+        raise _bad_file(path, N_("{path} is not a readable XLSX workbook: {detail}."),
+                        detail=type(error).__name__) from None
     except BaseException:
         workbook.close()
         raise
-    return rows, workbook
+
+    def guarded():  # the sheet is parsed as it is read: a damaged one fails here, named as the file's problem
+        try:
+            yield from rows
+        except damaged as error:
+            raise _bad_file(path, N_("{path} is not a readable XLSX workbook: {detail}."),
+                            detail=type(error).__name__) from None
+
+    return guarded(), workbook
 
 
 def read(path: Path, *, sheet: str | None = None, encoding: str | None = None, header_row: int | None = None,
@@ -280,6 +296,8 @@ def read(path: Path, *, sheet: str | None = None, encoding: str | None = None, h
 def _read(path, *, sheet, encoding, header_row, mapping) -> Roster:
     path = Path(path)
     if not path.is_file():
+        if path.exists():
+            raise _bad_file(path, N_("{path} is not a file (a folder, a pipe or a device): give the roster file."))
         raise _bad_file(path, N_("There is no file {path}."))
     mapping = mapping or {}
     suffix = path.suffix.lower()

@@ -19,7 +19,17 @@ from xueji.store.repository import Repository, StudentFilter
 
 
 def _effective(raw: str | None, today: date) -> date:
-    return v.iso_date(raw, "date") if raw else today
+    return v.effective_date(raw, today) if raw else today
+
+
+def _enrolled_when_possible(on: date, who: Person, where: Placement) -> None:
+    """An enrollment cannot take effect before the student was born, nor before the year of the cohort joined."""
+    if on < who.birth_date:
+        raise InvalidData.one("date", on.isoformat(), N_("The effective date {date} is before the student was born "
+                                                         "({born})."), date=on.isoformat(), born=who.birth_date.isoformat())
+    if on.year < where.year:
+        raise InvalidData.one("date", on.isoformat(), N_("The effective date {date} is before the cohort's year "
+                                                         "({year})."), date=on.isoformat(), year=where.year)
 
 
 def _not_before(on: date, student: Student) -> None:
@@ -80,6 +90,7 @@ def admit(
     except InvalidData:
         pass
     else:
+        _enrolled_when_possible(on, who, where)
         _in_scope(session, where)
         return Admission(who, where, on, doc, school)
     check = v.Collector()
@@ -89,6 +100,7 @@ def admit(
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     school = check(lambda: v.label(from_school, "from_school")) if from_school is not None else None
     check.done()
+    _enrolled_when_possible(on, who, where)
     _in_scope(session, where)
     return Admission(who, where, on, doc, school)
 
@@ -230,6 +242,9 @@ def resume(session: Session, student_no: str, *, date: str | None = None, klass:
     check.done()
 
     def apply(repo: Repository, student: Student, updated: Student, on: date):
+        if new_year is not None and new_year < student.current.year:
+            raise InvalidData.one("cohort", cohort, N_("A student resumes into their own cohort ({year}) or a later "
+                                                       "one, not {cohort}."), year=student.current.year, cohort=new_year)
         current = replace(student.current, klass=new_class or student.current.klass,
                           year=new_year or student.current.year)
         detail = {}
