@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -104,18 +103,18 @@ class XuejiGroup(TyperGroup):
         except XuejiError as error:
             render.error(error)
             ctx.exit(error.exit_code)
-        except sqlite3.Error as error:
-            from xueji.store.db import translate_sqlite_error
-
-            failure = translate_sqlite_error(error)
-            render.error(failure)
-            ctx.exit(failure.exit_code)
         except KeyboardInterrupt:
             render.note(N_("Interrupted: nothing was changed."))
             ctx.exit(130)
         except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError):
             raise
         except Exception as error:
+            from xueji.services import storage_failure
+
+            failure = storage_failure(error)  # the database engine's trouble, in xueji's words
+            if failure is not None:
+                render.error(failure)
+                ctx.exit(failure.exit_code)
             # A bug, not something the user did: no traceback (it could hold personal data) unless asked for.
             if os.environ.get("XUEJI_DEBUG"):
                 raise

@@ -92,3 +92,15 @@ def os_account() -> str:
         import getpass
 
         return getpass.getuser()
+
+
+def storage_failure(error: BaseException):
+    """The xueji error for a failure of the database engine (busy past the timeout, disk full, read-only…), or None
+    when ``error`` is not one: the CLI asks here, and never handles the engine's own exceptions."""
+    import sqlite3
+
+    if isinstance(error, sqlite3.Error):
+        from xueji.store.db import translate_sqlite_error
+
+        return translate_sqlite_error(error)
+    return None
