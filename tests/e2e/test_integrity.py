@@ -278,31 +278,58 @@ def test_a_batch_killed_at_random_moments_leaves_all_or_nothing(tmp_path):
         year = 2003 + k % 4
         row["birth_date"] = f"{year}{row['birth_date'][4:]}"
         row["id_number"] = make_id(row["birth_date"], row["gender"] == "男", seq=(k // 48) % 499)
-        row["class"] = str(k // 200 % 99 + 1)
-        row["major"] = ("01", "02", "03")[k // 19800 % 3]
+        row["class"] = str(k // 90 % 99 + 1)  # at most 90 a class: the roster is one that can be enrolled whole
+        row["major"] = ("01", "02", "03")[k // (90 * 99) % 3]
         if row["id_number"] not in seen:
             seen.add(row["id_number"])
             unique.append(row)
     path = write_csv(tmp_path / "big.csv", unique)
     rng = random.Random(20261128)
-    outcomes = []
+    inside = 0
     for attempt in range(4):
         folder = tmp_path / f"run{attempt}"
         folder.mkdir()
         subprocess.run([XUEJI, "init"], cwd=folder, env=_environment(), check=True, capture_output=True)
         proc = subprocess.Popen([XUEJI, "enroll", "--file", str(path), "--year", "2025", "-q"], cwd=folder,
                                 env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 2.5))
-        proc.send_signal(signal.SIGKILL)
+        held = False
+        if attempt < 3:  # wait for the batch's signal that it is writing: it holds the database's write lock
+            held = _wait_for_write_lock(folder / "xueji.db", proc)
+            time.sleep(rng.uniform(0.0, 0.3))  # somewhere inside the transaction (20 000 rows take seconds)
+            held = held and proc.poll() is None
+        proc.send_signal(signal.SIGKILL) if attempt < 3 else proc.wait(timeout=300)  # the last one: let it finish
         proc.wait()
         count = sqlite3.connect(folder / "xueji.db").execute("SELECT count(*) FROM students").fetchone()[0]
         events = sqlite3.connect(folder / "xueji.db").execute("SELECT count(*) FROM events").fetchone()[0]
         assert (count, events) in ((0, 0), (len(unique), len(unique))), (attempt, count, events)
-        outcomes.append(count)
+        if held:  # killed while it held the write lock, before it could commit: nothing of it may remain
+            assert (count, events) == (0, 0), (attempt, count, events)
+            inside += 1
+        if attempt == 3:
+            assert (count, events) == (len(unique), len(unique))  # all, when not killed
         for command in (["check"], ["audit", "verify"]):
             result = subprocess.run([XUEJI, *command], cwd=folder, env=_environment(), capture_output=True, text=True)
             assert result.returncode == 0, (command, result.stderr)
+    assert inside >= 1, "no kill landed inside the write transaction"
     assert len(unique) > 19000
+
+
+def _wait_for_write_lock(db: Path, proc, timeout: float = 120.0) -> bool:
+    """True once another connection cannot take the write lock (the batch is inside its write transaction);
+    False if the batch ended first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        probe = sqlite3.connect(db, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                return True
+        finally:
+            probe.close()
+        time.sleep(0.02)
+    return False
 
 
 def test_writers_a_batch_and_a_backup_at_once_lose_nothing_and_the_backup_verifies(tmp_path):
