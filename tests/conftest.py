@@ -42,10 +42,21 @@ def clean_environment(monkeypatch, tmp_path):
     i18n.set_language("en")
 
 
+@pytest.fixture(scope="session")
+def _initialised(tmp_path_factory) -> Path:
+    """One folder set up by `init` for the whole run: each test gets a copy (init per test cost ~20 s a run)."""
+    folder = tmp_path_factory.mktemp("template")
+    init(folder / "config.toml")
+    return folder
+
+
 @pytest.fixture
-def workdir(tmp_path) -> Path:
-    """A folder set up by `init`: config.toml (the packaged example) and xueji.db."""
-    init(tmp_path / "config.toml")
+def workdir(tmp_path, _initialised) -> Path:
+    """A folder as `init` leaves it: config.toml (the packaged example) and xueji.db — a copy of one made once."""
+    import shutil
+
+    for source in _initialised.iterdir():
+        shutil.copy2(source, tmp_path / source.name)
     return tmp_path
 
 

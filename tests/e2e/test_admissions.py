@@ -160,6 +160,7 @@ def test_the_problems_workbook_has_columns_wide_enough_for_chinese(xj, workdir):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(headers=st.lists(st.text(max_size=12), min_size=1, max_size=8),
        dates=st.lists(st.text(max_size=14), min_size=1, max_size=3))
+@pytest.mark.slow
 def test_arbitrary_headers_and_dates_are_never_a_crash(xj, workdir, headers, dates):
     lines = [",".join(h.replace(",", " ").replace("\n", " ").replace("\r", " ").replace('"', " ") for h in headers),
              "姓名,性别,出生日期,身份证号,学院,专业,班级"]

@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import make_id
 
+pytestmark = pytest.mark.slow  # every test here runs the installed command in processes
+
 BIN = Path(sys.executable).parent / "xueji"
 XUEJI = str(BIN) if BIN.exists() else shutil.which("xueji")
 

@@ -265,6 +265,7 @@ def _environment():
     return env
 
 
+@pytest.mark.slow
 def test_a_batch_killed_at_random_moments_leaves_all_or_nothing(tmp_path):
     from tests.rosters import people, write_csv
 
@@ -332,6 +333,7 @@ def _wait_for_write_lock(db: Path, proc, timeout: float = 120.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_writers_a_batch_and_a_backup_at_once_lose_nothing_and_the_backup_verifies(tmp_path):
     from tests.rosters import people, write_csv
 
@@ -357,6 +359,7 @@ def test_writers_a_batch_and_a_backup_at_once_lose_nothing_and_the_backup_verifi
         assert result.returncode == 0, (command, result.stderr)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(content=st.binary(max_size=2000), suffix=st.sampled_from([".csv", ".xlsx"]))
 def test_arbitrary_bytes_as_a_roster_are_a_clean_refusal(xj, workdir, content, suffix):
@@ -371,6 +374,7 @@ def test_arbitrary_bytes_as_a_roster_are_a_clean_refusal(xj, workdir, content, s
 @given(values=st.fixed_dictionaries({k: st.text(max_size=30) for k in (
     "--name", "--gender", "--birth-date", "--id-number", "--college", "--major", "--class", "--year", "--exam-no",
     "--date")}))
+@pytest.mark.slow
 def test_arbitrary_text_in_every_enroll_option_is_a_clean_answer(xj, workdir, values):
     args = ["enroll"]
     for option, value in values.items():
@@ -399,6 +403,7 @@ def mounted(tmp_path):
         subprocess.run(["umount", "-l", str(point)], check=False)
 
 
+@pytest.mark.slow
 def test_a_read_only_database_can_be_read_but_every_write_is_a_clear_exit_4(mounted):
     folder = mounted("ro", "8m")
     subprocess.run([XUEJI, "init"], cwd=folder, env=_environment(), check=True, capture_output=True)
@@ -415,6 +420,7 @@ def test_a_read_only_database_can_be_read_but_every_write_is_a_clear_exit_4(moun
     assert write.returncode == 4 and "read-only" in write.stderr and "Traceback" not in write.stderr
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_a_clear_exit_4_with_nothing_half_written(mounted):
     from tests.rosters import people, write_csv
 

@@ -181,6 +181,7 @@ def test_every_guide_runs_the_office_s_whole_year_and_sets_its_own_language(guid
         assert month in text, (guide, month)  # the school year as a calendar
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("guide", GUIDES)
 def test_every_command_of_the_guide_runs_and_prints_what_the_guide_shows(guide, tmp_path):
     steps = _steps((ROOT / "docs" / guide).read_text(encoding="utf-8"))

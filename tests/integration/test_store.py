@@ -138,6 +138,7 @@ def _enroll_many(config_path, start, count, barrier):
     return numbers
 
 
+@pytest.mark.slow
 def test_four_processes_enrolling_into_one_class_at_once_all_succeed_with_distinct_seats(workdir, db):
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:

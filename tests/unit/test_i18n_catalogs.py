@@ -117,6 +117,7 @@ def _new_problems(before: set[str]) -> list[str]:
     return [p for p in catalogs.check() if p not in before]
 
 
+@pytest.mark.slow  # the catalog tool on a scratch copy of the catalogs
 def test_check_reports_a_translation_that_drops_or_changes_a_placeholder(scratch_catalogs):
     _spoil("zh_Hant", "No student has the number {student_no}.", string="沒有學號為 {number} 的學生。")
     _spoil("zh_Hans", "{value!r} is not a date: write it as one of {forms}.", string="{value} 不是日期。")
@@ -127,6 +128,7 @@ def test_check_reports_a_translation_that_drops_or_changes_a_placeholder(scratch
     assert any("zh_Hans" in p and "{value!r}" in p for p in problems)
 
 
+@pytest.mark.slow  # the catalog tool on a scratch copy of the catalogs
 def test_check_reports_a_translated_command_or_option(scratch_catalogs):
     _spoil("zh_Hans", "Check the number with `xueji query`.", string="请用 `学籍 查询` 核对学号。")
     _spoil("zh_Hant", "Choose another folder with --dir.", string="請用 --目錄 另選文件夾。")
@@ -137,6 +139,7 @@ def test_check_reports_a_translated_command_or_option(scratch_catalogs):
     assert any("zh_Hant" in p and "options" in p for p in problems), problems
 
 
+@pytest.mark.slow  # the catalog tool on a scratch copy of the catalogs
 def test_check_reports_untranslated_and_fuzzy_messages_in_chinese_but_not_in_english(scratch_catalogs):
     _spoil("zh_Hans", "Suspended", string="")
     _spoil("zh_Hant", "Withdrawn", fuzzy=True)
@@ -148,6 +151,7 @@ def test_check_reports_untranslated_and_fuzzy_messages_in_chinese_but_not_in_eng
     assert any("zh_Hant" in p and "'Withdrawn' is fuzzy" in p for p in problems)
 
 
+@pytest.mark.slow  # the catalog tool on a scratch copy of the catalogs
 def test_check_reports_a_mo_file_older_than_its_po(scratch_catalogs):
     _spoil("zh_Hant", "Suspended", string="休學中")
     assert _new_problems(scratch_catalogs) == ["zh_Hant/LC_MESSAGES/xueji.mo: out of date with xueji.po; run compile"]
@@ -155,6 +159,7 @@ def test_check_reports_a_mo_file_older_than_its_po(scratch_catalogs):
     assert _new_problems(scratch_catalogs) == []
 
 
+@pytest.mark.slow  # the catalog tool on a scratch copy of the catalogs
 def test_check_reports_a_source_message_missing_from_a_catalog(scratch_catalogs):
     catalog = catalogs.read_catalog("en")
     catalog.delete("Deceased")
@@ -165,6 +170,7 @@ def test_check_reports_a_source_message_missing_from_a_catalog(scratch_catalogs)
     ]
 
 
+@pytest.mark.slow  # the catalog tool on a scratch copy of the catalogs
 def test_update_keeps_every_translation_and_adds_new_messages_untranslated(scratch_catalogs):
     before = {locale: {m.id: m.string for m in catalogs.read_catalog(locale) if m.id and m.string}
               for locale in catalogs.LOCALES}
