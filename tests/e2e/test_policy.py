@@ -473,9 +473,13 @@ def test_a_database_that_is_not_xuejis_is_refused_and_left_untouched(xj, workdir
     assert not Path(str(other) + "-wal").exists()
 
 
-def test_a_unit_of_work_rolls_back_unless_committed_and_nested_work_uses_savepoints(workdir):
+def test_a_unit_of_work_rolls_back_unless_committed_and_nested_work_uses_savepoints(workdir, session):
+    from tests.conftest import person
+    from xueji.services import registry
     from xueji.store.db import Store
 
+    for seq in range(4):  # the students the looks below name (an access-log entry names students who exist)
+        registry.enroll(session, person(seq), college="01", major="01", klass="01", year="2023", date="2023-09-01")
     store = Store(workdir / "xueji.db")
     try:
         def count():

@@ -267,6 +267,47 @@ def m006_name_search_keys(db) -> None:
     conn.executemany("INSERT INTO name_keys (student_id, key) VALUES (?, ?)", ((i, search_key(n)) for i, n in rows))
 
 
+# What m007 holds the schema to, frozen here as the migration wrote it (a later change of the domain's lists needs a
+# migration of its own; tests/integration/test_schema_rules.py fails until it has one).
+M007_STATUSES = ("active", "suspended", "withdrawn", "graduated", "completed", "incomplete", "transferred_out",
+                 "deceased", "missing")
+M007_GENDERS = ("0", "1", "2", "9")
+M007_ID_TYPES = ("1", "6", "7", "8", "9", "A", "Z")
+
+
+@migration
+def m007_the_schema_refuses_what_the_rules_refuse(db) -> None:
+    """A row written past xueji (sqlite3, datasette, a script) is held to the same rules: status, gender and ID
+    type from their lists, seats 1–99, twelve-digit numbers; an event's request and an access-log entry's student
+    exist. SQLite cannot add CHECK constraints to an existing table without copying it (a million rows, and the
+    students' delete guard fires on the copy), so these are triggers on insert and update — the same refusal, by
+    SQLite itself. Indexes for the annual report's and the access log's searches."""
+    def listed(values) -> str:
+        return ", ".join(f"'{value}'" for value in values)
+
+    bad_student = (
+        f"NEW.status NOT IN ({listed(M007_STATUSES)}) OR NEW.gender NOT IN ({listed(M007_GENDERS)}) "
+        f"OR NEW.id_type NOT IN ({listed(M007_ID_TYPES)}) OR NEW.seat NOT BETWEEN 1 AND 99 "
+        "OR typeof(NEW.seat) != 'integer' OR length(NEW.student_no) != 12 OR NEW.student_no GLOB '*[^0-9]*' "
+        "OR substr(NEW.student_no, 11, 2) != printf('%02d', NEW.seat)"
+    )
+    for statement in (
+        f"CREATE TRIGGER students_valid_insert BEFORE INSERT ON students WHEN {bad_student} "
+        "BEGIN SELECT RAISE(ABORT, 'a student row breaks the registry''s rules'); END",
+        f"CREATE TRIGGER students_valid_update BEFORE UPDATE OF status, gender, id_type ON students WHEN {bad_student} "
+        "BEGIN SELECT RAISE(ABORT, 'a student row breaks the registry''s rules'); END",
+        "CREATE TRIGGER events_request_exists BEFORE INSERT ON events WHEN NEW.request_id IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM requests WHERE id = NEW.request_id) "
+        "BEGIN SELECT RAISE(ABORT, 'an event cites a request that does not exist'); END",
+        "CREATE TRIGGER access_log_student_exists BEFORE INSERT ON access_log_students "
+        "WHEN NOT EXISTS (SELECT 1 FROM students WHERE student_no = NEW.student_no) "
+        "BEGIN SELECT RAISE(ABORT, 'an access-log entry names a student who does not exist'); END",
+        "CREATE INDEX IF NOT EXISTS idx_events_kind_effective ON events (kind, effective_date)",
+        "CREATE INDEX IF NOT EXISTS idx_access_log_operator_at ON access_log (operator, at)",
+    ):
+        db.execute(statement)
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}
