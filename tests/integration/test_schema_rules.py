@@ -19,6 +19,7 @@ def enrolled(session, workdir):
     for seq in range(2):
         registry.enroll(session, person(seq), college="01", major="01", klass="01", year="2023", date="2023-09-01")
     conn = sqlite3.connect(workdir / "xueji.db")
+    conn.execute("PRAGMA foreign_keys = ON")  # SQLite checks foreign keys on connections that ask (CHECKs: always)
     yield conn
     conn.close()
 
@@ -46,14 +47,14 @@ def test_a_well_formed_row_written_by_hand_is_accepted(enrolled):
     {"seat": 9.5},
 ])
 def test_a_row_that_breaks_a_rule_is_refused_by_sqlite_itself(enrolled, change):
-    with pytest.raises(sqlite3.IntegrityError, match="rules"):
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
         _insert(enrolled, _student_row(enrolled, **change))
     assert enrolled.execute("SELECT count(*) FROM students").fetchone()[0] == 2
 
 
 @pytest.mark.parametrize("column, value", [("status", "expelled"), ("gender", "x"), ("id_type", "")])
 def test_an_update_that_breaks_a_rule_is_refused(enrolled, column, value):
-    with pytest.raises(sqlite3.IntegrityError, match="rules"):
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
         enrolled.execute(f"UPDATE students SET {column} = ? WHERE student_no = '202301010101'", (value,))
 
 
@@ -61,10 +62,10 @@ def test_an_event_citing_a_missing_request_and_a_look_at_a_missing_student_are_r
     columns = [r[1] for r in enrolled.execute("PRAGMA table_info(events)")]
     row = dict(zip(columns, enrolled.execute("SELECT * FROM events ORDER BY id LIMIT 1").fetchone()))
     row.update(id=None, request_id=4242)
-    with pytest.raises(sqlite3.IntegrityError, match="request"):
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY constraint failed"):
         enrolled.execute(f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                          list(row.values()))
-    with pytest.raises(sqlite3.IntegrityError, match="student"):
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY constraint failed"):
         enrolled.execute("INSERT INTO access_log_students (access_id, student_no) VALUES (1, '209901010101')")
 
 
@@ -84,19 +85,78 @@ def test_the_frozen_lists_are_the_domain_s_lists():
     assert set(migrations.M007_ID_TYPES) == set(ID_TYPES)
 
 
-def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_verify(enrolled, workdir, session):
-    from xueji.services import audit
+def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_verify(tmp_path):
+    """Data written under m001–m002, chained by m003, carried through m004–m006, then opened: m007 rebuilds the
+    tables under it and both chains, the records' links and the consistency check still hold."""
+    from sqlite_utils import Database
 
-    for name in ("students_valid_insert", "students_valid_update", "events_request_exists",
-                 "access_log_student_exists"):
-        enrolled.execute(f"DROP TRIGGER {name}")
-    for name in ("idx_events_kind_effective", "idx_access_log_operator_at"):
-        enrolled.execute(f"DROP INDEX {name}")
-    enrolled.execute("DELETE FROM _migrations WHERE name = 'm007_the_schema_refuses_what_the_rules_refuse'")
-    enrolled.commit()
-    Store(workdir / "xueji.db").close()  # opening applies what is pending
-    names = {r[0] for r in enrolled.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")}
-    assert {"students_valid_insert", "events_request_exists", "idx_events_kind_effective"} <= names
-    assert migrations.pending(enrolled) == []
-    report = audit.verify(session)
-    assert report.events == 2 and report.breaks == []
+    from tests.conftest import make_id
+    from xueji.services import Session, audit
+
+    path = tmp_path / "v6.db"
+    conn = sqlite3.connect(path)
+    db = Database(conn, execute_plugins=False)
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+
+    def apply(names):
+        for name, fn in migrations.MIGRATIONS:
+            if name in names:
+                fn(db)
+                db["_migrations"].insert({"name": name, "applied_at": "2026-01-01T00:00:00+00:00"})
+
+    apply({"m001_students_and_events", "m002_requests_approvals_and_access_log"})
+    columns = ("id, student_no, name, gender, birth_date, id_type, id_number, exam_no, enroll_year, college, major, "
+               "class, seat, cur_year, cur_college, cur_major, cur_class, status, status_since, suspended_until, "
+               "origin, created_at")
+    conn.execute(f"INSERT INTO students ({columns}) VALUES (1, '202301010101', '張三', '1', '2005-03-01', '1', ?, "
+                 "NULL, 2023, '01', '01', '01', 1, 2023, '01', '01', '01', 'suspended', '2023-12-01', '2024-08-31', "
+                 "'enroll', '2023-09-01T00:00:00+00:00')", (make_id(seq=1),))
+    for event_id, kind, before, after in ((1, "enroll", None, "active"), (2, "suspend", "active", "suspended")):
+        conn.execute("INSERT INTO events (id, student_id, kind, effective_date, recorded_at, operator, status_before, "
+                     "status_after) VALUES (?, 1, ?, '2023-09-01', '2023-09-01T00:00:00+00:00', 'old', ?, ?)",
+                     (event_id, kind, before, after))
+    apply({name for name, _ in migrations.MIGRATIONS[2:6]})
+    conn.commit()
+    assert migrations.pending(conn) == ["m007_the_schema_refuses_what_the_rules_refuse"]
+    conn.close()
+    store = Store(path)  # opening applies what is pending
+    try:
+        assert migrations.pending(store.conn) == []
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")}
+        assert {"students_never_deleted", "events_never_updated", "idx_students_live_person",
+                "idx_events_kind_effective", "idx_access_log_operator_at"} <= names  # the table's own came back
+        assert "CHECK" in store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'students'").fetchone()[0]
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        session = Session(store, "inspector")
+        report = audit.verify(session)
+        assert (report.events, report.breaks) == (2, [])
+        assert audit.check(session).violations == []
+    finally:
+        store.close()
+
+
+def test_an_upgrade_meeting_a_row_that_breaks_a_rule_changes_nothing(tmp_path):
+    from sqlite_utils import Database
+
+    from xueji.domain.errors import XuejiError
+
+    path = tmp_path / "bad.db"
+    conn = sqlite3.connect(path)
+    db = Database(conn, execute_plugins=False)
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    for name, fn in migrations.MIGRATIONS[:6]:
+        fn(db)
+        db["_migrations"].insert({"name": name, "applied_at": "2026-01-01T00:00:00+00:00"})
+    conn.execute("INSERT INTO students (id, student_no, name, gender, birth_date, id_type, id_number, enroll_year, "
+                 "college, major, class, seat, cur_year, cur_college, cur_major, cur_class, status, status_since, "
+                 "origin, created_at) VALUES (1, '202301010101', '張三', '1', '2005-03-01', '1', 'x', 2023, '01', "
+                 "'01', '01', 1, 2023, '01', '01', '01', 'expelled', '2023-09-01', 'enroll', '2023-09-01')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(XuejiError) as refused:
+        Store(path)
+    assert refused.value.exit_code == 7 and "breaks a rule" in str(refused.value)
+    after = sqlite3.connect(path)
+    assert migrations.pending(after) == ["m007_the_schema_refuses_what_the_rules_refuse"]  # rolled back whole
+    assert after.execute("SELECT status FROM students").fetchall() == [("expelled",)]
+    assert "CHECK" not in after.execute("SELECT sql FROM sqlite_master WHERE name = 'students'").fetchone()[0]

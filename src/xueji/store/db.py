@@ -7,7 +7,7 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-from xueji.domain.errors import N_, ConfigError, DatabaseBusy, XuejiError
+from xueji.domain.errors import N_, ConfigError, DatabaseBusy, IntegrityFailure, XuejiError
 from xueji.store import migrations
 
 
@@ -87,10 +87,28 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode = WAL")
             except sqlite3.OperationalError as error:
                 raise translate_sqlite_error(error) from None
-        with self.transaction() as repo:
-            if migrations.pending(self.conn):  # another process may have migrated while we waited
-                migrations.migrate(self.conn)
-            repo.commit()
+        # Foreign keys off while tables are rebuilt (SQLite's procedure for schema changes ALTER cannot make): the
+        # pragma is honoured only outside a transaction. Every key is checked before the upgrade commits.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.transaction() as repo:
+                if migrations.pending(self.conn):  # another process may have migrated while we waited
+                    try:
+                        migrations.migrate(self.conn)
+                    except sqlite3.IntegrityError as error:  # a row the new constraints refuse: the rules were broken
+                        raise IntegrityFailure(
+                            N_("The upgrade of {path} stopped at a row that breaks a rule of the registry ({detail}); "
+                               "nothing was changed."), hint=N_("Call the supervision group (xueji check)."),
+                            path=str(self.path), detail=str(error).split(":")[0]) from None
+                    broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
+                    if broken:
+                        raise IntegrityFailure(
+                            N_("The upgrade of {path} found a row of {table} whose reference leads nowhere; nothing "
+                               "was changed."), hint=N_("Call the supervision group (xueji check)."),
+                            path=str(self.path), table=broken[0])
+                repo.commit()
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     @property
     def readable_by_others(self) -> bool:
