@@ -4,7 +4,6 @@ consistency check of the registry's invariants."""
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from xueji.domain.access import Action, masked_detail, shows_person
 from xueji.domain.errors import N_, InvalidData, Msgid
 from xueji.i18n import listed
 from xueji.domain.number import parse_number
-from xueji.domain.status import EventKind, Status
+from xueji.domain.status import EventKind
 from xueji.services import Session
 
 
@@ -156,46 +155,32 @@ def check(session: Session) -> CheckReport:
 
 
 def _check_records(session: Session, repo, report: CheckReport) -> None:
+    """One pass over the students, the rest aggregated by SQLite: memory stays flat at any registry size."""
     bad = report.violations.append
-    integrity = repo.conn.execute("PRAGMA integrity_check").fetchall()
-    if integrity != [("ok",)]:
-        bad((N_("SQLite's integrity check failed: {detail}"), {"detail": "; ".join(r[0] for r in integrity[:5])}))
-    records = {r["student_no"]: r for r in repo.records()}
-    report.students = len(records)
-    codes = session.codes_table
-    live = Counter()
-    seats = repo.conn.execute("SELECT student_no, seat FROM students").fetchall()
-    seat_of = dict(seats)
-    numbers = Counter(no for no, _ in seats)
-    for no, count in numbers.items():
-        if count > 1:
-            bad((N_("The number {student_no} is held by {count} records."), {"student_no": no, "count": count}))
-    last_status = dict(repo.conn.execute(
-        "SELECT s.student_no, e.status_after FROM events e JOIN students s ON s.id = e.student_id "
-        "WHERE e.id IN (SELECT max(id) FROM events GROUP BY student_id)").fetchall())
-    removed = set()
-    for no, r in records.items():
+    integrity = repo.integrity_check()
+    if integrity != ["ok"]:
+        bad((N_("SQLite's integrity check failed: {detail}"), {"detail": "; ".join(integrity[:5])}))
+    report.students = repo.student_count()
+    for no, count in repo.shared_numbers():
+        bad((N_("The number {student_no} is held by {count} records."), {"student_no": no, "count": count}))
+    for no, year, college, major, klass, seat, status, expected in repo.numbers_and_statuses():
         if not (len(no) == 12 and no.isdigit() and no.isascii()) or (
-                no[:4], no[4:6], no[6:8], no[8:10], no[10:]) != (
-                f"{r['enroll_year']:04d}", r["college"], r["major"], r["class"], f"{seat_of[no]:02d}"):
+                no[:4], no[4:6], no[6:8], no[8:10], no[10:]) != (f"{year:04d}", college, major, klass, f"{seat:02d}"):
             bad((N_("The number {student_no} does not match its stored year, college, major, class and seat."),
                  {"student_no": no}))
-        if r["status"] in (Status.ACTIVE.value, Status.SUSPENDED.value):
-            live[(r["id_type"], r["id_number"])] += 1
-        if last_status.get(no) != r["status"]:
+        if expected != status:
             bad((N_("{student_no} has status {status}, but its events lead to {expected}."),
-                 {"student_no": no, "status": r["status"], "expected": last_status.get(no) or "—"}))
-        if codes is not None:
-            for college, major in ((r["college"], r["major"]), (r["cur_college"], r["cur_major"])):
-                if college not in codes.colleges or major not in codes.colleges[college].majors:
-                    removed.add((college, major))
-    for (id_type, id_number), count in live.items():
-        if count > 1:
-            bad((N_("{count} live registrations share one ID number ({masked})."),
-                 {"count": count, "masked": id_number[:6] + "…"}))
-    for college, major in sorted(removed):
-        report.warnings.append((N_("College {college}, major {major} is in use but no longer in the code table."),
-                                {"college": college, "major": major}))
+                 {"student_no": no, "status": status, "expected": expected or "—"}))
+    for _id_type, id_number, count in repo.shared_live_registrations():
+        bad((N_("{count} live registrations share one ID number ({masked})."),
+             {"count": count, "masked": id_number[:6] + "…"}))
+    codes = session.codes_table
+    if codes is not None:
+        removed = {(college, major) for college, major in repo.codes_in_use()
+                   if college not in codes.colleges or major not in codes.colleges[college].majors}
+        for college, major in sorted(removed):
+            report.warnings.append((N_("College {college}, major {major} is in use but no longer in the code table."),
+                                    {"college": college, "major": major}))
 
 
 def _check_history(repo, report: CheckReport) -> None:

@@ -288,6 +288,34 @@ class Repository:
         for row in cursor:
             yield dict(zip(keys, row))
 
+    # --- what `check` reads: streamed or aggregated in SQL, so memory stays flat at any registry size ----------------
+    def integrity_check(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("PRAGMA integrity_check")]
+
+    def student_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM students").fetchone()[0]
+
+    def shared_numbers(self) -> list[tuple[str, int]]:
+        """Numbers held by more than one record (the unique index forbids it; a tampered file may not)."""
+        return self.conn.execute("SELECT student_no, count(*) FROM students GROUP BY student_no "
+                                 "HAVING count(*) > 1 ORDER BY student_no").fetchall()
+
+    def shared_live_registrations(self) -> list[tuple[str, str, int]]:
+        return self.conn.execute(f"SELECT id_type, id_number, count(*) FROM students WHERE {self.LIVE} "
+                                 "GROUP BY id_type, id_number HAVING count(*) > 1").fetchall()
+
+    def codes_in_use(self) -> set[tuple[str, str]]:
+        return set(self.conn.execute("SELECT college, major FROM students UNION SELECT cur_college, cur_major "
+                                     "FROM students").fetchall())
+
+    def numbers_and_statuses(self):
+        """Each student's number, stored segments and seat, status, and the status its last event leads to (None
+        without events), one row at a time."""
+        return self.conn.execute(
+            "SELECT s.student_no, s.enroll_year, s.college, s.major, s.class, s.seat, s.status, "
+            "(SELECT e.status_after FROM events e WHERE e.student_id = s.id ORDER BY e.id DESC LIMIT 1) "
+            "FROM students s")
+
     def records(self):
         """Every student's stored fields, as the audit chain hashes them, one at a time."""
         fields = audit.RECORD_FIELDS + audit.RECORD_FIELDS_2
