@@ -107,14 +107,14 @@ class Break:
     params: dict
 
 
-def verify(events: Iterable[dict], records: Iterable[dict]) -> tuple[int, str, list[Break]]:
+def verify(events: Iterable[dict], records: Iterable[dict], orphans: Iterable[tuple] = ()) -> tuple[int, str, list[Break]]:
     """Recompute the chain over stored events (in id order, each with ``prev_hash`` and ``hash``) and compare each
-    student's record with its last event. Both are read as streams. Returns (events read, head hash, breaks — the
-    first one first)."""
+    student's record with its last event (``record["last"]``: id, kind, record hash; None without events).
+    ``orphans``: (event id, student id) of events whose record is gone. All three are read as streams: memory stays
+    flat at any registry size. Returns (events read, head hash, breaks — the first one first)."""
     breaks: list[Break] = []
     expected_prev = GENESIS
     count = 0
-    last_of: dict[str, dict] = {}
     head = GENESIS
     for event in events:
         count += 1
@@ -129,13 +129,9 @@ def verify(events: Iterable[dict], records: Iterable[dict]) -> tuple[int, str, l
                 {"id": event["id"], "kind": event["kind"], "student_no": event["student_no"]}))
         expected_prev = event["hash"]
         head = event["hash"]
-        # Only what the record check needs: a million whole events would not fit in memory comfortably.
-        last_of[event["student_no"]] = {"id": event["id"], "kind": event["kind"], "record_hash": event["record_hash"]}
-    seen: set[str] = set()
     for record in records:
         student_no = record["student_no"]
-        seen.add(student_no)
-        last = last_of.get(student_no)
+        last = record.get("last")
         if last is None:
             breaks.append(Break(None, student_no, N_("The record of {student_no} has no events."),
                                 {"student_no": student_no}))
@@ -143,11 +139,9 @@ def verify(events: Iterable[dict], records: Iterable[dict]) -> tuple[int, str, l
             breaks.append(Break(last["id"], student_no, N_(
                 "The record of {student_no} no longer matches its last event {id} ({kind}): it was changed "
                 "outside xueji."), {"student_no": student_no, "id": last["id"], "kind": last["kind"]}))
-    missing = set(last_of) - seen
-    for student_no in sorted(missing):
-        breaks.append(Break(last_of[student_no]["id"], student_no, N_(
-            "Event {id} belongs to {student_no}, whose record is missing."),
-            {"id": last_of[student_no]["id"], "student_no": student_no}))
+    for event_id, _student_id in orphans:
+        breaks.append(Break(event_id, None, N_("Event {id} belongs to {student_no}, whose record is missing."),
+                            {"id": event_id, "student_no": "—"}))
     breaks.sort(key=lambda b: (b.event_id is None, b.event_id or 0))
     return count, head, breaks
 

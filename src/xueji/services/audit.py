@@ -51,7 +51,7 @@ def verify(session: Session, head: str | None = None, witness: str | Path | None
                     seen = True
                 yield event
 
-        count, last, breaks = audit.verify(events(), repo.records())
+        count, last, breaks = audit.verify(events(), repo.records(), repo.orphan_events())
         entries, ledger_head, ledger_breaks = audit.verify_ledger(repo.ledger_entries(), repo.ledger_rows())
         if wanted and not seen and wanted != audit.GENESIS:
             seen = any(e["hash"] == wanted for e in repo.ledger_entries())

@@ -32,7 +32,7 @@ def verify_file(path: Path) -> tuple[int, str]:
             raise IntegrityFailure(N_("{path} fails SQLite's integrity check: {detail}"), path=str(path),
                                    detail="; ".join(r[0] for r in rows[:3]))
         repo = Repository(conn)
-        count, head, breaks = audit.verify(repo.chain_events(), repo.records())
+        count, head, breaks = audit.verify(repo.chain_events(), repo.records(), repo.orphan_events())
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ledger'").fetchone():  # older versions had none
             breaks += audit.verify_ledger(repo.ledger_entries(), repo.ledger_rows())[2]
     except sqlite3.DatabaseError:

@@ -317,11 +317,24 @@ class Repository:
             "FROM students s")
 
     def records(self):
-        """Every student's stored fields, as the audit chain hashes them, one at a time."""
+        """Every student's stored fields, as the audit chain hashes them, each with its last event (``last``: id,
+        kind and record hash, or None), one at a time — nothing of the million is held."""
         fields = audit.RECORD_FIELDS + audit.RECORD_FIELDS_2
-        cursor = self.conn.execute(f"SELECT {', '.join(fields)} FROM students")
+        cursor = self.conn.execute(
+            f"SELECT {', '.join('s.' + f for f in fields)}, e.id, e.kind, e.record_hash FROM students s "
+            "LEFT JOIN events e ON e.id = (SELECT max(id) FROM events WHERE student_id = s.id)")
+        width = len(fields)
         for row in cursor:
-            yield dict(zip(fields, row))
+            record = dict(zip(fields, row))
+            record["last"] = {"id": row[width], "kind": row[width + 1], "record_hash": row[width + 2]} \
+                if row[width] is not None else None
+            yield record
+
+    def orphan_events(self):
+        """(event id, student id) of the last event of each student whose record is gone."""
+        return self.conn.execute(
+            "SELECT max(e.id), e.student_id FROM events e LEFT JOIN students s ON s.id = e.student_id "
+            "WHERE s.id IS NULL GROUP BY e.student_id ORDER BY 1")
 
     def head(self) -> tuple[int, str]:
         count = self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
