@@ -25,7 +25,8 @@ folder of ``sys.executable``, so it is the one installed from this checkout.
    - every event hashed into the audit chain exactly as ``Repository.add_events`` does it
      (``xueji.domain.audit.record_hash`` of the record after the event, ``event_hash`` with the previous hash),
      event ids in the order the events were recorded, so `xueji check` and `xueji audit verify` pass.
-2. Times `xueji check` and `xueji audit verify` once each (informative: their exit codes are reported as the
+2. Times `xueji check` and `xueji audit verify` once each, and `benchmarks/floor_verify.py` (the same hashes over
+   the same rows, nothing else) right after verify: target verify ≤ 2× the floor (informative: their exit codes are reported as the
    registry's validity, and do not stop the benchmark).
 3. Times, as whole processes, after one warm-up run of each, ``--runs`` interleaved runs of
      (a) xueji --db DB stats --by college,status -f json                target < 2 s
@@ -390,6 +391,15 @@ def main(argv: list[str] | None = None) -> int:
             "check": once("check", xueji + ["check", "-f", "json"], env, folder),
             "audit_verify": once("audit verify", xueji + ["audit", "verify", "-f", "json"], env, folder),
         }
+        # audit verify against its floor (floor_verify.py: the same hashes over the same rows, nothing else),
+        # run right after it so the two see the same machine.
+        floor_seconds, floor_done = run([sys.executable, str(Path(__file__).parent / "floor_verify.py"), "--db",
+                                         str(db)], env, folder)
+        say(f"floor of audit verify: exit {floor_done.returncode} in {floor_seconds:.1f} s")
+        verify_floor = {"seconds": round(floor_seconds, 2), "exit": floor_done.returncode,
+                        "ratio": round(informative["audit_verify"]["seconds"] / floor_seconds, 2),
+                        "target_ratio": 2.0}
+        verify_floor["pass"] = floor_done.returncode == 0 and verify_floor["ratio"] <= 2.0
 
         def command(name: str, tag: str) -> tuple[list[str], Path | None]:
             if name == "stats":
@@ -443,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         "results": figures,
         "all_pass": all(f["pass"] for f in figures.values()),
         "informative": informative,
+        "verify_floor": verify_floor,
         "registry_valid": all(i["ok"] for i in informative.values()),
         "commands": commands,
         "bytecode": "cached (PYTHONPYCACHEPREFIX in the registry folder, written during the warm-up)",
@@ -467,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
         label = name.replace("_", " ")
         verdict = "ok" if i["ok"] else f"FAILED (exit {i['exit']})"
         print(f"  xueji {label:<42} {i['seconds']:7.2f} s once   {verdict}   (informative, no target)")
+    print(f"  floor of audit verify (benchmarks/floor_verify.py) {verify_floor['seconds']:.2f} s: xueji / floor "
+          f"{verify_floor['ratio']:.2f}   target ≤ 2.0   {'PASS' if verify_floor['pass'] else 'FAIL'}")
     print(f"  bytecode: {result['bytecode']}")
     print(f"  Python {result['python']} ({result['implementation']}), SQLite {result['sqlite']}, "
           f"{result['machine']}, {result['cpus']} CPUs")
