@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -136,6 +137,20 @@ def test_record_times_are_shown_in_the_local_time_zone(xj, workdir, db):
     shown = xj("show", A, env={"TZ": "Asia/Shanghai"}).stdout
     assert local in shown
     assert json.loads(xj("show", A, "-f", "json").stdout)["events"][0]["recorded_at"] == stored
+
+
+def test_operators_are_listed_with_local_times_and_stored_in_utc(xj, workdir, db):
+    import getpass
+    import pwd
+
+    me = pwd.getpwuid(os.getuid()).pw_name if hasattr(os, "getuid") else getpass.getuser()
+    assert xj("operators", "add", me, "--role", "office").exit_code == 0
+    stored = db.value("SELECT added_at FROM operators")
+    from datetime import datetime, timedelta
+
+    local = (datetime.fromisoformat(stored) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    assert local in xj("operators", "list", env={"TZ": "Asia/Shanghai", "COLUMNS": "200"}).stdout
+    assert json.loads(xj("operators", "list", "-f", "json").stdout)[0]["added_at"] == stored
 
 
 def test_csv_with_no_rows_prints_nothing_at_all(xj, workdir, db):

@@ -818,7 +818,7 @@ def operators_table(rows: list[dict], fmt: str) -> None:
 
     headers = [_("Operator"), _("Role"), _("College"), _("Acts for others"), _("Added"), _("Added by"), _("Ended")]
     table_rows = [[r["name"], _(Role(r["role"]).label), r["college"] or "", _("yes") if r["act_as"] else "",
-                   r["added_at"], r["added_by"], r["ended_at"] or ""] for r in records]
+                   local_time(r["added_at"]), r["added_by"], local_time(r["ended_at"])] for r in records]
     _console().print(_table(_("Operators"), headers, table_rows))
 
 
