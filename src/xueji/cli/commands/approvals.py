@@ -1,0 +1,136 @@
+"""Roles and approvals: the colleges' requests, approve and reject, the registry's operators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from xueji import i18n
+from xueji.cli.app import app, codes_app, transfer_app, audit_app, operators_app, report_app, XuejiGroup
+from xueji.cli.options import Format, Date, DocNo, Reason, Number, Name, Gender, Birth, IdNumber, College, Major, Klass, Year, IdType, ExamNo, Ethnicity, Political, Region, FilterName, FilterId, FilterYear, FilterCollege, FilterMajor, FilterClass, FilterStatus, Force, MapOption, HeaderRow, _header_row, Reveal, Purpose, _format, _complete_status, _complete_college, _complete_major
+from xueji.cli.steps import _state, _reading, _change, _shown, _perform, _xlsx_only
+from xueji.domain.errors import N_
+
+
+@app.command("requests")
+def requests_(
+    ctx: typer.Context,
+    status: Annotated[Optional[str], typer.Option("--status", help="pending, approved or rejected.")] = None,
+    college: Annotated[Optional[str], typer.Option("--college", help="Only this college's requests.")] = None,
+    fmt: Format = "table",
+) -> None:
+    """List requests for approval (待審批申請): college changes waiting for the office.
+
+    Example: xueji requests --status pending
+    """
+    from xueji.cli import render
+    from xueji.services import requests as service
+
+    render.requests_table(service.listing(_state(ctx).session(needs_codes=False), status, college), fmt)
+
+
+@app.command()
+def approve(
+    ctx: typer.Context,
+    request: Annotated[str, typer.Argument(metavar="REQUEST", help="Request number.", show_default=False)],
+    doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Approve a college's request (教務處批准): it is checked again and applied now.
+
+    Example: xueji approve 12 --doc-no 教務〔2025〕31號
+    """
+    from xueji.cli import render
+    from xueji.services import requests as service
+
+    result = service.approve(_state(ctx).session(), request, doc_no)
+    students = result if isinstance(result, list) else (
+        getattr(result, "enrolled", None) or getattr(result, "closed", None) or [result])
+    if fmt == "table":
+        render.say(N_("Request {id} approved and applied."), id=request.strip().lstrip("#"))
+    else:
+        render.data(_shown(ctx, students), fmt, many=True)
+
+
+@app.command()
+def reject(
+    ctx: typer.Context,
+    request: Annotated[str, typer.Argument(metavar="REQUEST", help="Request number.", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is rejected.", show_default=False)],
+) -> None:
+    """Reject a college's request (退回申請); the student is unchanged.
+
+    Example: xueji reject 12 --reason 材料不全
+    """
+    from xueji.cli import render
+    from xueji.services import requests as service
+
+    done = service.reject(_state(ctx).session(needs_codes=False), request, reason)
+    render.say(N_("Request {id} rejected."), id=done.id)
+
+
+@operators_app.command("add")
+def operators_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The OS account (login name).", show_default=False)],
+    role: Annotated[str, typer.Option("--role", help="office, college, inspector or viewer.", show_default=False)],
+    college: Annotated[Optional[str], typer.Option("--college", help="The college of college staff.")] = None,
+    act_as: Annotated[bool, typer.Option("--act-as", help="A shared or service account that may record in another operator's name.")] = False,
+) -> None:
+    """Add an operator (office only); the change is kept in the ledger.
+
+    Example: xueji operators add li --role college --college 01
+    """
+    from xueji.cli import render
+    from xueji.services import identity
+
+    row = identity.add(_state(ctx).session(), name, role, college, act_as)
+    render.say(N_("Added operator {name} ({role})."), name=row["name"], role=row["role"])
+
+
+@operators_app.command("list")
+def operators_list(
+    ctx: typer.Context,
+    history: Annotated[bool, typer.Option("--history", help="Also operators who were removed.")] = False,
+    fmt: Format = "table",
+) -> None:
+    """List the operators in force (office and inspectors).
+
+    Example: xueji operators list --history
+    """
+    from xueji.cli import render
+    from xueji.services import identity
+
+    render.operators_table(identity.listing(_state(ctx).session(needs_codes=False), history), fmt)
+
+
+@operators_app.command("remove")
+def operators_remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The operator to remove.", show_default=False)],
+    reason: Reason = None,
+) -> None:
+    """End an operator (office only): never deleted, the history keeps who was an operator when.
+
+    Example: xueji operators remove li --reason 調離
+    """
+    from xueji.cli import render
+    from xueji.services import identity
+
+    row = identity.remove(_state(ctx).session(needs_codes=False), name, reason)
+    render.say(N_("Removed operator {name}."), name=row["name"])
+
+
+@operators_app.command("import")
+def operators_import(ctx: typer.Context) -> None:
+    """Take the configuration's [operators] table into the registry (office only; the first time, anyone).
+
+    Example: xueji operators import
+    """
+    from xueji.cli import render
+    from xueji.services import identity
+
+    state = _state(ctx)
+    added = identity.import_configured(state.session(), state.config().operators)
+    render.say(N_("Operators added or changed: {count}."), count=len(added))

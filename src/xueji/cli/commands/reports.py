@@ -1,0 +1,70 @@
+"""Papers: the annual report and the class list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from xueji import i18n
+from xueji.cli.app import app, codes_app, transfer_app, audit_app, operators_app, report_app, XuejiGroup
+from xueji.cli.options import Format, Date, DocNo, Reason, Number, Name, Gender, Birth, IdNumber, College, Major, Klass, Year, IdType, ExamNo, Ethnicity, Political, Region, FilterName, FilterId, FilterYear, FilterCollege, FilterMajor, FilterClass, FilterStatus, Force, MapOption, HeaderRow, _header_row, Reveal, Purpose, _format, _complete_status, _complete_college, _complete_major
+from xueji.cli.steps import _state, _reading, _change, _shown, _perform, _xlsx_only
+from xueji.domain.errors import N_
+
+
+@report_app.command("annual")
+def report_annual(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Option("--year", help="The year reported on.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).", show_default=False)],
+    force: Force = False,
+) -> None:
+    """Write the year's workbook: enrollments, status changes, headcount, graduates, overdue suspensions, with charts.
+
+    Example: xueji report annual --year 2025 --out 2025年度學籍報告.xlsx
+    """
+    from xueji.cli import render
+    from xueji.services import reports
+
+    state = _state(ctx)
+    session = state.session()
+    _xlsx_only(out)
+    from xueji.files import safe
+
+    safe.check_new(out, force)
+    _reading(ctx, False, None)
+    reports.annual(session, year, state.config().school,
+                   prepare=lambda report: render.annual_report(report, out, session.codes_table, force))
+    render.note(N_("Wrote the annual report for {year} to {path}."), year=year, path=str(out))
+
+
+@app.command()
+def roster(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Option("--year", help="Cohort year.", show_default=False)],
+    college: Annotated[str, typer.Option("--college", help="College code or name.", show_default=False)],
+    major: Annotated[str, typer.Option("--major", help="Major code or name.", show_default=False)],
+    klass: Annotated[str, typer.Option("--class", help="Class.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).", show_default=False)],
+    force: Force = False,
+) -> None:
+    """Write the printable class list (花名冊): A4, header repeated on every page, numbers as text.
+
+    Example: xueji roster --year 2025 --college 01 --major 01 --class 01 --out 2025級漢語言文學1班.xlsx
+    """
+    from xueji.cli import render
+    from xueji.services import reports
+
+    state = _state(ctx)
+    session = state.session()
+    _xlsx_only(out)
+    from xueji.files import safe
+
+    safe.check_new(out, force)
+    _reading(ctx, False, None)
+    _, students = reports.class_list(
+        session, year=year, college=college, major=major, klass=klass,
+        prepare=lambda found: render.class_list(*found, out, state.config().school, force))
+    render.note(N_("Wrote the class list ({count} students) to {path}."), count=len(students), path=str(out))
