@@ -21,3 +21,11 @@ def test_the_checker_does_find_a_broken_contract(tmp_path):
         'type = "forbidden"\nsource_modules = ["xueji.cli"]\nforbidden_modules = ["xueji.services"]\n',
         encoding="utf-8")
     assert importlinter.lint_imports(config_filename=str(config), no_cache=True) == 1
+
+
+def test_no_cli_module_is_a_catch_all():
+    """Rooms, not halls (issue 12): every module of the CLI stays small enough to read in one sitting."""
+    cli = ROOT / "src" / "xueji" / "cli"
+    sizes = {str(p.relative_to(cli)): len(p.read_text(encoding="utf-8").splitlines()) for p in cli.rglob("*.py")}
+    assert {name: lines for name, lines in sizes.items() if lines > 300} == {}
+    assert {"commands/enrollment.py", "views/students.py", "options.py", "steps.py"} <= set(sizes)
