@@ -134,3 +134,19 @@ def test_a_school_may_set_shorter_limits():
         check_new_suspension(date(2024, 3, 1), date(2024, 9, 2), [], limits, "x")
     with pytest.raises(RuleViolation):
         check_new_suspension(date(2025, 3, 1), date(2025, 4, 1), [(date(2024, 3, 1), date(2024, 9, 1))], limits, "x")
+
+
+def test_overdue_lists_ended_suspensions_most_overdue_first_then_by_number():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from xueji.domain.suspension import overdue
+
+    def s(no, until):
+        return SimpleNamespace(student_no=no, suspended_until=date.fromisoformat(until) if until else None)
+
+    on = date(2026, 9, 10)
+    students = [s("202301010103", "2026-08-31"), s("202301010101", "2026-08-31"), s("202301010102", "2026-09-10"),
+                s("202301010104", "2025-08-31"), s("202301010105", None)]
+    assert [(x.student_no, days) for x, days in overdue(students, on)] == [
+        ("202301010104", 375), ("202301010101", 10), ("202301010103", 10)]  # ending today is not overdue yet

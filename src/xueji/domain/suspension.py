@@ -53,3 +53,10 @@ def check_new_suspension(
             N_("{student_no} has been suspended for {used} months; {months} more would pass the limit of {max} months in all."),
             student_no=student_no, used=used, months=months, max=limits.max_total_months,
         )
+
+
+def overdue(suspended, on: date) -> list[tuple]:
+    """The students of ``suspended`` whose suspension ended before ``on``, each with the days overdue: the most
+    overdue first, then by number (the nightly `due` list and the annual report's sheet alike)."""
+    late = [(s, (on - s.suspended_until).days) for s in suspended if s.suspended_until and s.suspended_until < on]
+    return sorted(late, key=lambda item: (-item[1], item[0].student_no))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from xueji.domain import model
+from xueji.domain import model, suspension
 from xueji.domain import validate as v
 from xueji.domain.access import Action
 from xueji.domain.errors import N_, DuplicateRegistration, InvalidData, PermissionDenied, RuleViolation
@@ -369,8 +369,7 @@ def overdue(session: Session, on: str | None = None) -> list[tuple[Student, int]
     session.require(Action.READ)
     with viewing(session) as repo:
         students, _ = repo.query(StudentFilter(statuses=[Status.SUSPENDED.value], scope=session.scope), 0)
-        late = sorted([(s, (day - s.suspended_until).days) for s in students
-                       if s.suspended_until and s.suspended_until < day], key=lambda item: (-item[1], item[0].student_no))
+        late = suspension.overdue(students, day)
         shown = disclose(session, repo, [s for s, _ in late], {"on": day.isoformat()})
         repo.commit()
     return [(view, days) for view, (_, days) in zip(shown, late)]

@@ -10,6 +10,8 @@ from xueji.domain import validate as v
 from xueji.domain.access import Action
 from xueji.domain.errors import N_, InvalidData
 from xueji.domain.model import Student
+from xueji.domain.status import Status
+from xueji.domain.suspension import overdue
 from xueji.services import Session
 from xueji.services.disclosure import disclose, publish
 from xueji.services.queries import _status
@@ -70,9 +72,8 @@ def annual(session: Session, year: str | None, school: str = "", prepare=None) -
         report.headcount = repo.headcount_at(end, session.scope)
         report.outcomes = [row for row in report.changes if row[0] in ("graduate", "complete", "incomplete")]
         day = min(end, session.today)
-        suspended, _ = repo.query(StudentFilter(statuses=["suspended"], scope=session.scope), 0)
-        late = sorted(((s, (day - s.suspended_until).days) for s in suspended
-                       if s.suspended_until and s.suspended_until < day), key=lambda item: -item[1])
+        suspended, _ = repo.query(StudentFilter(statuses=[Status.SUSPENDED.value], scope=session.scope), 0)
+        late = overdue(suspended, day)
         shown = disclose(session, repo, [s for s, _ in late], {"year": y})
         report.overdue = [(view, days) for view, (_, days) in zip(shown, late)]
         return report

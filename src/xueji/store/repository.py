@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 from xueji.domain import audit
 from xueji.domain.model import ChangeRequest, Event, Person, Placement, Student
 from xueji.domain.order import search_key, search_texts
+from xueji.domain.status import LIVE as LIVE_STATUSES
 from xueji.domain.status import EventKind, Status
 
 _STUDENT_COLUMNS = (
@@ -146,7 +147,9 @@ class Repository:
         row = self.conn.execute(f"SELECT {_STUDENT_COLUMNS} FROM students WHERE student_no = ?", (student_no,)).fetchone()
         return _student(row) if row else None
 
-    LIVE = "status IN ('active', 'suspended')"  # the very expression of idx_students_live_person's WHERE
+    # The domain's live statuses as SQL, in the very form of idx_students_live_person's WHERE (same order), so the
+    # partial index serves the look-ups (tests/integration/test_query_plans.py asserts the plan).
+    LIVE = "status IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(LIVE_STATUSES, key=lambda s: s.value)))
 
     def live_registrations(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """The live registration's number for each (id_type, id_number) that has one, looked up in chunks.
