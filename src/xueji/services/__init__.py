@@ -97,10 +97,6 @@ def os_account() -> str:
 def storage_failure(error: BaseException):
     """The xueji error for a failure of the database engine (busy past the timeout, disk full, read-only…), or None
     when ``error`` is not one: the CLI asks here, and never handles the engine's own exceptions."""
-    import sqlite3
+    from xueji.store.db import storage_failure as translated
 
-    if isinstance(error, sqlite3.Error):
-        from xueji.store.db import translate_sqlite_error
-
-        return translate_sqlite_error(error)
-    return None
+    return translated(error)

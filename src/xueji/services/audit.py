@@ -187,41 +187,33 @@ def _check_history(repo, report: CheckReport) -> None:
     """What the chain alone cannot see: time running backwards, operators who never existed, events citing a
     request that did not approve them, and guards removed from the schema."""
     bad = report.violations.append
-    conn = repo.conn
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    present = repo.trigger_names()
     for name in TRIGGERS:
         if name not in present:
             bad((N_("The guard {name} is missing from the database: someone changed the schema outside xueji."),
                  {"name": name}))
     for table, label in (("events", N_("Event")), ("ledger", N_("Ledger entry"))):
-        column = "recorded_at" if table == "events" else "at"
-        for row_id, at, before in conn.execute(
-                f"SELECT id, {column}, prev FROM (SELECT id, {column}, lag({column}) OVER (ORDER BY id) AS prev "
-                f"FROM {table}) WHERE {column} < prev"):
+        for row_id, at, before in repo.times_running_backwards(table):
             bad((N_("{what} {id} was recorded at {at}, before the one preceding it ({before}): time ran backwards."),
                  {"what": Msgid(label), "id": row_id, "at": at, "before": before}))
     history: dict[str, list[tuple[str, str | None]]] = {}
     for row in repo.operators(current=False):
         history.setdefault(row["name"], []).append((row["added_at"], row["ended_at"]))
     if history:
-        # From the first event recorded once the registry had operators (by position in the chain, so a
-        # backdated event appended later is checked too), every name must be an operator at the time.
+        # From the first event recorded once the registry had operators, every name must be an operator then.
         since = min(start for spans in history.values() for start, _ in spans)
-        first = conn.execute("SELECT min(id) FROM events WHERE recorded_at >= ?", (since,)).fetchone()[0]
-        for event_id, at, *names in conn.execute(
-                "SELECT id, recorded_at, operator, submitted_by, approved_by FROM events WHERE id >= ?",
-                (first if first is not None else 2**62,)):
+        for event_id, at, *names in repo.events_naming_operators(since):
             for name in dict.fromkeys(n for n in names if n):
                 spans = history.get(name, [])
                 if not any(start <= at and (end is None or at <= end) for start, end in spans):
                     bad((N_("Event {id} names {operator}, who was not an operator of the registry at {at}."),
                          {"id": event_id, "operator": name, "at": at}))
-    requests = {r[0]: (r[1], json.loads(r[2]) if r[2] else {}) for r in conn.execute(
-        "SELECT id, status, result FROM requests")}
-    for event_id, request_id, student_no in conn.execute(
-            "SELECT e.id, e.request_id, s.student_no FROM events e JOIN students s ON s.id = e.student_id "
-            "WHERE e.request_id IS NOT NULL"):
+    requests = {number: (status, json.loads(result) if result else {})
+                for number, (status, result) in repo.request_outcomes().items()}
+    for event_id, request_id, student_no in repo.events_citing_requests():
         status, result = requests.get(request_id, (None, {}))
         if status != "approved" or student_no not in result.get("students", []):
             bad((N_("Event {id} cites request {request}, which did not approve a change of {student_no}."),
                  {"id": event_id, "request": request_id, "student_no": student_no}))
+
+

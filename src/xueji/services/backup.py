@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +11,7 @@ from xueji.domain import audit
 from xueji.domain.access import Action
 from xueji.domain.errors import N_, IntegrityFailure, InvalidData, RuleViolation
 from xueji.services import Session
-from xueji.store.repository import Repository
+from xueji.store import copies
 
 
 @dataclass(frozen=True)
@@ -25,44 +24,18 @@ class Copy:
 
 def verify_file(path: Path) -> tuple[int, str]:
     """SQLite's integrity check and the audit chain of a database file; IntegrityFailure (exit 7) if either fails."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
-        if rows != [("ok",)]:
+    with copies.reading(path) as repo:
+        rows = repo.integrity_check()
+        if rows != ["ok"]:
             raise IntegrityFailure(N_("{path} fails SQLite's integrity check: {detail}"), path=str(path),
-                                   detail="; ".join(r[0] for r in rows[:3]))
-        repo = Repository(conn)
+                                   detail="; ".join(rows[:3]))
         count, head, breaks = audit.verify(repo.chain_events(), repo.records(), repo.orphan_events())
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ledger'").fetchone():  # older versions had none
+        if repo.has_table("ledger"):  # older versions had none
             breaks += audit.verify_ledger(repo.ledger_entries(), repo.ledger_rows())[2]
-    except sqlite3.DatabaseError:
-        raise IntegrityFailure(N_("{path} is not a readable xueji database."), path=str(path)) from None
-    finally:
-        conn.close()
     if breaks:
         raise IntegrityFailure(N_("The audit chain of {path} is broken; the first problem is at event {id} (problems found: {count})."),
                                path=str(path), count=len(breaks), id=breaks[0].event_id or "—")
     return count, head
-
-
-def _create_like(target: Path, model: Path) -> None:
-    """A new file with the database's mode and group, so a shared (group) setup keeps working."""
-    info = os.stat(model)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
-    os.chmod(target, info.st_mode & 0o660)  # explicitly: the umask would take the group's write bit away
-    try:
-        os.chown(target, -1, info.st_gid)
-    except PermissionError:
-        pass
-
-
-def _copy(source: sqlite3.Connection, target: Path) -> None:
-    conn = sqlite3.connect(target)
-    try:
-        source.backup(conn)
-    finally:
-        conn.close()
 
 
 def backup(session: Session, destination: str | Path) -> Copy:
@@ -73,12 +46,8 @@ def backup(session: Session, destination: str | Path) -> Copy:
                             hint=N_("Give a new name, e.g. with the date in it."), path=str(target))
     if not target.parent.is_dir():
         raise InvalidData.one("file", str(target), N_("The folder {path} does not exist."), path=str(target.parent))
-    _create_like(target, session.store.path)
-    try:
-        _copy(session.store.conn, target)
-    except sqlite3.Error:
-        target.unlink(missing_ok=True)
-        raise
+    copies.create_like(target, session.store.path)
+    copies.copy_into(session.store.conn, target)
     events, head = verify_file(target)
     return Copy(target, events, head)
 
@@ -96,11 +65,7 @@ def restore(session: Session, source: str | Path, force: bool = False) -> Copy:
                             path=str(origin), events=events, head=head[:16])
     kept = session.store.path.with_name(
         f"{session.store.path.name}.before-restore-{datetime.now():%Y%m%dT%H%M%S}")
-    _create_like(kept, session.store.path)
-    _copy(session.store.conn, kept)
-    source_conn = sqlite3.connect(f"file:{origin}?mode=ro", uri=True)
-    try:
-        source_conn.backup(session.store.conn)
-    finally:
-        source_conn.close()
+    copies.create_like(kept, session.store.path)
+    copies.copy_into(session.store.conn, kept)
+    copies.replace_from(origin, session.store.conn)
     return Copy(session.store.path, events, head, kept)

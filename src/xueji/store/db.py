@@ -200,6 +200,11 @@ class Store:
         self.conn.close()
 
 
+def storage_failure(error: BaseException) -> XuejiError | None:
+    """``error`` in xueji's words if the database engine raised it; None for anything else."""
+    return translate_sqlite_error(error) if isinstance(error, sqlite3.Error) else None
+
+
 def translate_sqlite_error(error: sqlite3.Error) -> XuejiError:
     if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
         return DatabaseBusy()

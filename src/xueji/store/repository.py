@@ -292,6 +292,36 @@ class Repository:
             yield dict(zip(keys, row))
 
     # --- what `check` reads: streamed or aggregated in SQL, so memory stays flat at any registry size ----------------
+    def trigger_names(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+    def times_running_backwards(self, table: str):
+        """(id, time, the time before it) wherever ``table`` (events or ledger) was recorded earlier than its
+        predecessor."""
+        column = {"events": "recorded_at", "ledger": "at"}[table]
+        return self.conn.execute(
+            f"SELECT id, {column}, prev FROM (SELECT id, {column}, lag({column}) OVER (ORDER BY id) AS prev "
+            f"FROM {table}) WHERE {column} < prev")
+
+    def events_naming_operators(self, since: str):
+        """(id, recorded at, operator, submitted by, approved by) of every event from the first recorded at or
+        after ``since`` on, in chain order (a backdated event appended later is included)."""
+        first = self.conn.execute("SELECT min(id) FROM events WHERE recorded_at >= ?", (since,)).fetchone()[0]
+        return self.conn.execute("SELECT id, recorded_at, operator, submitted_by, approved_by FROM events "
+                                 "WHERE id >= ?", (first if first is not None else 2**62,))
+
+    def request_outcomes(self) -> dict[int, tuple[str, str | None]]:
+        return {row[0]: (row[1], row[2]) for row in self.conn.execute("SELECT id, status, result FROM requests")}
+
+    def events_citing_requests(self):
+        """(event id, request id, student number) of every event that cites a request."""
+        return self.conn.execute("SELECT e.id, e.request_id, s.student_no FROM events e JOIN students s "
+                                 "ON s.id = e.student_id WHERE e.request_id IS NOT NULL")
+
+    def has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                 (name,)).fetchone() is not None
+
     def integrity_check(self) -> list[str]:
         return [row[0] for row in self.conn.execute("PRAGMA integrity_check")]
 

@@ -1,0 +1,59 @@
+"""Copies of the database with SQLite's online backup API (consistent while others write), and read-only looks at
+a database file: the backup service's SQLite, kept in the store like all the rest."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from xueji.domain.errors import N_, IntegrityFailure
+from xueji.store.repository import Repository
+
+
+@contextmanager
+def reading(path: Path):
+    """A read-only repository on the database file ``path``, in one snapshot; a file SQLite cannot read as a
+    database is IntegrityFailure (exit 7), whenever it shows."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        conn.execute("BEGIN")
+        yield Repository(conn)
+    except sqlite3.DatabaseError:
+        raise IntegrityFailure(N_("{path} is not a readable xueji database."), path=str(path)) from None
+    finally:
+        conn.close()
+
+
+def create_like(target: Path, model: Path) -> None:
+    """A new file with the database's mode and group, so a shared (group) setup keeps working."""
+    info = os.stat(model)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    os.chmod(target, info.st_mode & 0o660)  # explicitly: the umask would take the group's write bit away
+    try:
+        os.chown(target, -1, info.st_gid)
+    except PermissionError:
+        pass
+
+
+def copy_into(source: sqlite3.Connection, target: Path) -> None:
+    """The whole database of ``source`` into the new file ``target`` (removed again if the copy fails)."""
+    conn = sqlite3.connect(target)
+    try:
+        source.backup(conn)
+    except sqlite3.Error:
+        conn.close()
+        target.unlink(missing_ok=True)
+        raise
+    conn.close()
+
+
+def replace_from(origin: Path, target: sqlite3.Connection) -> None:
+    """The database file ``origin`` copied over the open database ``target`` (a restore)."""
+    source = sqlite3.connect(f"file:{origin}?mode=ro", uri=True)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
