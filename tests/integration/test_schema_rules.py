@@ -160,3 +160,16 @@ def test_an_upgrade_meeting_a_row_that_breaks_a_rule_changes_nothing(tmp_path):
     assert migrations.pending(after) == ["m007_the_schema_refuses_what_the_rules_refuse"]  # rolled back whole
     assert after.execute("SELECT status FROM students").fetchall() == [("expelled",)]
     assert "CHECK" not in after.execute("SELECT sql FROM sqlite_master WHERE name = 'students'").fetchone()[0]
+
+
+def test_m003_s_frozen_forms_are_the_ones_the_domain_still_verifies():
+    """m003 keeps its own copy of the event/1 and record/1 forms; today they agree with the domain's."""
+    from xueji.domain import audit
+
+    assert migrations.M003_RECORD_FIELDS == audit.RECORD_FIELDS and migrations.M003_GENESIS == audit.GENESIS
+    record = dict(zip(audit.RECORD_FIELDS, ["202301010101", "張三", "1", "2005-03-01", "1", "x", None, 2023, "01",
+                                            "01", "01", 1, 2023, "01", "01", "01", "active", "2023-09-01", None]))
+    assert migrations._m003_sha(["record/1", *record.values()]) == audit.record_hash(record)
+    event = dict(zip(audit.EVENT_FIELDS, [1, "202301010101", "enroll", None, "2023-09-01", "t", "op", None, None,
+                                          None, "active", None, None, None, None, "h"]))
+    assert migrations._m003_sha(["event/1", *event.values(), audit.GENESIS]) == audit.event_hash(event, audit.GENESIS)

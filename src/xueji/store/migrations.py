@@ -155,32 +155,47 @@ def m002_requests_approvals_and_access_log(db) -> None:
 @migration
 def m003_audit_chain(db) -> None:
     """Chain every event by hash (§九). Existing events are chained in order; each student's last event gets the
-    hash of the record as it stands, since the earlier states of records were never kept."""
-    from xueji.domain import audit
+    hash of the record as it stands, since the earlier states of records were never kept.
 
+    Frozen as written: the fields and the event/1 and record/1 forms below are those of this version, whatever the
+    domain's become (a database upgraded years later must be chained exactly as it was then)."""
     for column in ("record_hash", "prev_hash", "hash"):
         db.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT")
     db.execute("DROP TRIGGER events_never_updated")
     conn = db.conn
-    records = {row[0]: dict(zip(audit.RECORD_FIELDS, row))
-               for row in conn.execute(f"SELECT {', '.join(audit.RECORD_FIELDS)} FROM students")}
+    records = {row[0]: list(row) for row in conn.execute(f"SELECT {', '.join(M003_RECORD_FIELDS)} FROM students")}
     last = dict(conn.execute("SELECT s.student_no, max(e.id) FROM events e JOIN students s ON s.id = e.student_id "
                              "GROUP BY s.student_no").fetchall())
     rows = conn.execute(
         "SELECT e.id, s.student_no, e.kind, e.jyt_code, e.effective_date, e.recorded_at, e.operator, e.reason, "
         "e.doc_no, e.status_before, e.status_after, e.detail, e.submitted_by, e.approved_by, e.request_id "
         "FROM events e JOIN students s ON s.id = e.student_id ORDER BY e.id").fetchall()
-    prev = audit.GENESIS
+    prev = M003_GENESIS
     updates = []
     for row in rows:
-        event = dict(zip(audit.EVENT_FIELDS[:-1], row))
-        event["record_hash"] = audit.record_hash(records[event["student_no"]]) if last.get(event["student_no"]) == event["id"] else None
-        digest = audit.event_hash(event, prev)
-        updates.append((event["record_hash"], prev, digest, event["id"]))
+        student_no, event_id = row[1], row[0]
+        record_hash = _m003_sha(["record/1", *records[student_no]]) if last.get(student_no) == event_id else None
+        digest = _m003_sha(["event/1", *row, record_hash, prev])
+        updates.append((record_hash, prev, digest, event_id))
         prev = digest
     conn.executemany("UPDATE events SET record_hash = ?, prev_hash = ?, hash = ? WHERE id = ?", updates)
     db.execute("CREATE TRIGGER events_never_updated BEFORE UPDATE ON events "
                "BEGIN SELECT RAISE(ABORT, 'events are never changed'); END")
+
+
+M003_GENESIS = "0" * 64
+M003_RECORD_FIELDS = (
+    "student_no", "name", "gender", "birth_date", "id_type", "id_number", "exam_no", "enroll_year", "college",
+    "major", "class", "seat", "cur_year", "cur_college", "cur_major", "cur_class", "status", "status_since",
+    "suspended_until",
+)
+
+
+def _m003_sha(payload: list) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 @migration
