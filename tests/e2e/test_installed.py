@@ -232,3 +232,26 @@ def test_a_rebuilt_demo_lets_its_tour_write_its_reports_again(tmp_path):
     assert run(*args, cwd=tmp_path, check=False).returncode == 1  # never over an existing file without --force
     run("demo", "--dir", "d", cwd=tmp_path)
     run(*args, cwd=tmp_path)
+
+
+def test_a_demo_built_as_of_a_school_year_holds_the_same_history_whenever_it_is_built(tmp_path):
+    """The guides build `demo --year 2026`: years later the sandbox must still be the one they were written on."""
+    from datetime import date
+
+    from xueji.services import demo
+
+    def history(folder, today):
+        result = demo.build(tmp_path / folder, operator="guide", language="en", today=today, year="2026")
+        import sqlite3
+
+        conn = sqlite3.connect(result.database)
+        try:
+            return (conn.execute("SELECT student_no, status, status_since, suspended_until FROM students "
+                                 "ORDER BY student_no").fetchall(),
+                    conn.execute("SELECT kind, effective_date FROM events ORDER BY id").fetchall(), result.samples)
+        finally:
+            conn.close()
+
+    written = history("then", date(2026, 12, 2))
+    assert history("later", date(2031, 3, 15)) == written
+    assert history("end-of-year", date(2027, 8, 31)) == written

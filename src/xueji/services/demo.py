@@ -149,12 +149,20 @@ def _prepare(folder: Path) -> None:
 PER_COHORT = 400
 
 
-def build(folder: Path, operator: str, language: str, today: date | None = None) -> DemoResult:
+def build(folder: Path, operator: str, language: str, today: date | None = None, year: str | None = None) -> DemoResult:
     """Five cohorts of a practice school (about 2 000 students) and a few years of the office's work.
 
     The sandbox's configuration pins no language (it follows --lang, $XUEJI_LANG and $LANG like any school's); its
-    names, reasons and files are in the script of ``language``: Simplified for zh-Hans, Traditional otherwise."""
+    names, reasons and files are in the script of ``language``: Simplified for zh-Hans, Traditional otherwise.
+    ``year``: the school year the sandbox is built as of (its newest cohort), e.g. the one a guide was written in;
+    a later day is taken as that school year's last (31 August), so the sandbox holds the same history whenever it
+    is built."""
     today = today or date.today()
+    if year is not None:
+        from xueji.domain import validate as v
+
+        newest = v.year(year, today)
+        today = min(today, date(newest + 1, 8, 31))
     script = "zh-Hans" if language == "zh-Hans" else "zh-Hant"
     local = _scribe(script)
     _prepare(folder)
@@ -163,7 +171,7 @@ def build(folder: Path, operator: str, language: str, today: date | None = None)
     session = Session(Store(setup.database_path, config.busy_timeout), operator, today, config.codes, config.limits)
     lists = _admissions(folder, local)
     rng = random.Random(2023)
-    latest = today.year if today.month >= 9 else today.year - 1
+    latest = newest if year is not None else today.year if today.month >= 9 else today.year - 1
     cohorts: dict[int, list[str]] = {}
     try:
         for cohort in range(latest - 4, latest + 1):

@@ -80,6 +80,7 @@ def add_major(ctx: typer.Context, college: Annotated[str, typer.Argument(help="C
 def demo(
     ctx: typer.Context,
     folder: Annotated[str, typer.Option("--dir", help="Sandbox folder.")] = "xueji-demo",
+    year: Annotated[Optional[str], typer.Option("--year", help="Build it as of this school year (its newest cohort), as a guide was written; default: this one.")] = None,
     fmt: Format = "table",
 ) -> None:
     """Build a practice sandbox with sample students (練習沙盒); never touches the working database.
@@ -90,5 +91,6 @@ def demo(
     from xueji.services import demo as service
 
     state = _state(ctx)
-    result = service.build(Path(folder).expanduser().absolute(), operator=state.operator(), language=i18n.language())
+    result = service.build(Path(folder).expanduser().absolute(), operator=state.operator(), language=i18n.language(),
+                           year=year)
     render.demo_report(result, fmt)
