@@ -149,3 +149,19 @@ def test_four_processes_enrolling_into_one_class_at_once_all_succeed_with_distin
     assert len(numbers) == 40 and len(set(numbers)) == 40
     assert sorted(numbers) == [f"2023010101{seat:02d}" for seat in range(1, 41)]
     assert db.value("SELECT count(*) FROM events WHERE kind = 'enroll'") == 40
+
+
+@pytest.mark.parametrize("unit", ["transaction", "snapshot"])
+def test_the_engine_s_errors_leave_the_store_as_xueji_s_own(tmp_path, unit):
+    """No sqlite3.Error crosses the store's boundary: inside a unit of work it becomes a XuejiError (rolled back)."""
+    from xueji.domain.errors import XuejiError
+
+    store = Store(tmp_path / "x.db", create=True)
+    try:
+        with pytest.raises(XuejiError) as raised:
+            with getattr(store, unit)() as repo:
+                repo.conn.execute("SELECT * FROM no_such_table")
+        assert not isinstance(raised.value, sqlite3.Error) and raised.value.exit_code == 4
+        assert not store.conn.in_transaction
+    finally:
+        store.close()

@@ -161,6 +161,10 @@ class Store:
         repo = Repository(self.conn, self)
         try:
             yield repo
+        except sqlite3.Error as error:  # the engine's trouble leaves the store in xueji's words, rolled back
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise translate_sqlite_error(error) from None
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -192,6 +196,8 @@ class Store:
         self.conn.execute("BEGIN")
         try:
             yield Repository(self.conn, self)
+        except sqlite3.Error as error:
+            raise translate_sqlite_error(error) from None
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
