@@ -458,3 +458,44 @@ def test_a_backup_keeps_the_mode_of_a_shared_database(xj, registry, workdir):
     os.chmod(registry.path, 0o660)
     assert xj("backup", str(workdir / "shared.db")).exit_code == 0
     assert os.stat(workdir / "shared.db").st_mode & 0o777 == 0o660
+
+
+@pytest.mark.slow
+def test_papers_written_onto_a_read_only_or_full_disk_or_through_a_link_are_one_clear_line(mounted, tmp_path):
+    """export, report, roster and backup: exit 4 naming the file on a read-only or full disk, exit 1 for a link
+    (a rule: never through a link); one line, no file left behind, the database unchanged."""
+    home = tmp_path / "office"
+    home.mkdir()
+    subprocess.run([XUEJI, "init"], cwd=home, env=_environment(), check=True, capture_output=True)
+    subprocess.run([XUEJI, *ENROLL, "--id-number", make_id(seq=1)], cwd=home, env=_environment(), check=True,
+                   capture_output=True)
+    readonly = mounted("ro", "1m")
+    subprocess.run(["mount", "-o", "remount,ro", str(readonly)], check=True)
+    full = mounted("full", "64k")
+    subprocess.run(["dd", "if=/dev/zero", f"of={full / 'fill'}", "bs=4k"], capture_output=True)  # until ENOSPC
+    (home / "dangling.xlsx").symlink_to(tmp_path / "nowhere" / "x.xlsx")
+    before = (home / "xueji.db").read_bytes()
+
+    def papers(folder: Path, name: str):
+        return {
+            "export csv": ["export", "--out", str(folder / f"{name}.csv")],
+            "export xlsx": ["export", "--out", str(folder / f"{name}.xlsx")],
+            "report": ["report", "annual", "--year", "2023", "--out", str(folder / f"{name}-r.xlsx")],
+            "roster": ["roster", "--year", "2023", "--college", "01", "--major", "01", "--class", "01", "--out",
+                       str(folder / f"{name}-c.xlsx")],
+            "backup": ["backup", str(folder / f"{name}.db")],
+        }
+
+    for where, folder, expected in (("read-only", readonly, "Read-only"), ("full", full, "full")):
+        for paper, args in papers(folder, "out").items():
+            result = subprocess.run([XUEJI, *args], cwd=home, env=_environment(), capture_output=True, text=True)
+            lines = [line for line in result.stderr.splitlines() if line.strip()]
+            assert result.returncode == 4 and len(lines) == 1 and expected in lines[0], (where, paper, result.stderr)
+        assert sorted(p.name for p in folder.iterdir()) == ([] if folder == readonly else ["fill"]), where
+    for args in (["export", "--out", "dangling.xlsx"], ["report", "annual", "--year", "2023", "--out", "dangling.xlsx"],
+                 ["backup", "dangling.xlsx"]):
+        result = subprocess.run([XUEJI, *args], cwd=home, env=_environment(), capture_output=True, text=True)
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert result.returncode == 1 and len(lines) == 1, (args, result.stderr)
+        assert not (tmp_path / "nowhere").exists()
+    assert (home / "xueji.db").read_bytes() == before

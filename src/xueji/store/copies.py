@@ -8,7 +8,7 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-from xueji.domain.errors import N_, IntegrityFailure
+from xueji.domain.errors import N_, ConfigError, IntegrityFailure
 from xueji.store.repository import Repository
 
 
@@ -29,7 +29,11 @@ def reading(path: Path):
 def create_like(target: Path, model: Path) -> None:
     """A new file with the database's mode and group, so a shared (group) setup keeps working."""
     info = os.stat(model)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except OSError as error:  # a read-only disk, a folder not ours: one line, exit 4, nothing written
+        raise ConfigError(N_("Cannot write {path}: {detail}."), path=str(target),
+                          detail=error.strerror or str(error)) from None
     os.close(fd)
     os.chmod(target, info.st_mode & 0o660)  # explicitly: the umask would take the group's write bit away
     try:
