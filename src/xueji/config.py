@@ -104,14 +104,52 @@ def read_locale(path: Path) -> str | None:
     return locale if locale in LANGUAGES else None
 
 
-# Every setting a configuration file may hold, by table ("" is the top level); anything else is a mistake to name
-# (a misspelt `busy_timout` would otherwise be ignored in silence and its default used).
-SETTINGS = {
-    "": ("school", "database", "code_table", "locale", "busy_timeout", "seat_order", "suspension", "colleges",
-         "operators", "audit"),
-    "suspension": ("max_months", "max_total_months"),
-    "audit": ("witness",),
-}
+def _text(value) -> bool:
+    return isinstance(value, str)
+
+
+def _path(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _seconds(value) -> bool:  # finite and sensible: inf, nan and 1e308 are not waits
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 86400
+
+
+def _months(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+# Every scalar setting, described once: its key (dotted within its table), its default, what it must be, and the
+# check. `load` reads them from this table; anything else in the file is a mistake to name (a misspelt
+# `busy_timout` would otherwise be ignored in silence and its default used).
+SPEC = (
+    ("school", "", Msgid(N_("text")), _text),
+    ("database", "xueji.db", Msgid(N_("a file path")), _path),
+    ("code_table", "codes.toml", Msgid(N_("a file path")), _path),
+    ("locale", None, " / ".join(LANGUAGES), lambda value: value in LANGUAGES),
+    ("busy_timeout", 10, Msgid(N_("a number of seconds above 0")), _seconds),
+    ("seat_order", "input", " / ".join(ORDERS), lambda value: value in ORDERS),
+    ("suspension.max_months", SuspensionLimits.max_months, Msgid(N_("a whole number of months above 0")), _months),
+    ("suspension.max_total_months", SuspensionLimits.max_total_months,
+     Msgid(N_("a whole number of months above 0")), _months),
+    ("audit.witness", None, Msgid(N_("a file path")), _path),
+)
+TABLES = ("colleges", "operators")  # checked by their own readers below
+
+
+def _sections() -> dict[str, tuple[str, ...]]:
+    sections: dict[str, list[str]] = {"": list(TABLES)}
+    for key, *_ in SPEC:
+        section, _, name = key.rpartition(".")
+        sections.setdefault(section, [])
+        sections[section].append(name)
+        if section and section not in sections[""]:
+            sections[""].append(section)
+    return {section: tuple(names) for section, names in sections.items()}
+
+
+SETTINGS = _sections()
 CODE_FILE_SETTINGS = {"": ("colleges",)}
 COLLEGE_KEYS = ("name", "majors")
 MAJOR_KEYS = ("name", "national_code")
@@ -198,40 +236,36 @@ def _operators(table: object, path: Path, codes: CodeTable) -> dict[str, Operato
     return operators
 
 
+def _values(data: dict, path: Path) -> dict:
+    """Every setting of SPEC: as given (checked) or its default."""
+    values = {}
+    for key, default, expected, valid in SPEC:
+        section, _, name = key.rpartition(".")
+        table = data.get(section, {}) if section else data
+        if name in table:
+            if not valid(table[name]):
+                raise _bad(path, key, expected)
+            values[key] = table[name]
+        else:
+            values[key] = default
+    return values
+
+
 def load(path: Path) -> Config:
     data = _read_toml(path)
     _settings(data, path, SETTINGS)
+    values = _values(data, path)
     base = path.parent
     config = Config(path=path)
-    school = data.get("school", "")
-    if not isinstance(school, str):
-        raise _bad(path, "school", Msgid(N_("text")))
-    config.school = school
-    for key in ("database", "code_table"):
-        if key in data and not isinstance(data[key], str):
-            raise _bad(path, key, Msgid(N_("a file path")))
-    config.database = base / Path(data.get("database", "xueji.db")).expanduser()
-    config.code_table_path = base / Path(data.get("code_table", "codes.toml")).expanduser()
-    locale = data.get("locale")
-    if locale is not None and locale not in LANGUAGES:
-        raise _bad(path, "locale", " / ".join(LANGUAGES))
-    config.locale = locale
-    timeout = data.get("busy_timeout", 10)
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 < timeout <= 86400:
-        raise _bad(path, "busy_timeout", Msgid(N_("a number of seconds above 0")))
-    config.busy_timeout = float(timeout)
-    seat_order = data.get("seat_order", "input")
-    if seat_order not in ORDERS:
-        raise _bad(path, "seat_order", " / ".join(ORDERS))
-    config.seat_order = seat_order
-    suspension = data.get("suspension", {})
-    limits = {}
-    for key in ("max_months", "max_total_months"):
-        value = suspension.get(key, getattr(SuspensionLimits, key))
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise _bad(path, f"suspension.{key}", Msgid(N_("a whole number of months above 0")))
-        limits[key] = value
-    config.limits = SuspensionLimits(**limits)
+    config.school = values["school"]
+    config.database = base / Path(values["database"]).expanduser()
+    config.code_table_path = base / Path(values["code_table"]).expanduser()
+    config.locale = values["locale"]
+    config.busy_timeout = float(values["busy_timeout"])
+    config.seat_order = values["seat_order"]
+    config.limits = SuspensionLimits(values["suspension.max_months"], values["suspension.max_total_months"])
+    if values["audit.witness"] is not None:
+        config.witness = base / Path(values["audit.witness"]).expanduser()
     config.inline_codes = _codes(data, path)
     if config.code_table_path.exists():
         codes = _read_toml(config.code_table_path)
@@ -245,13 +279,6 @@ def load(path: Path) -> Config:
         ) from None
     if "operators" in data:
         config.operators = _operators(data["operators"], path, config.codes)
-    audit = data.get("audit", {})
-    if not isinstance(audit, dict):
-        raise _bad(path, "audit", Msgid(N_("a table")))
-    if "witness" in audit:
-        if not isinstance(audit["witness"], str) or not audit["witness"].strip():
-            raise _bad(path, "audit.witness", Msgid(N_("a file path")))
-        config.witness = base / Path(audit["witness"]).expanduser()
     return config
 
 
