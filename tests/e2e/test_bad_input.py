@@ -167,3 +167,20 @@ def test_names_hold_letters_not_emoji_symbols_or_sql(xj, workdir, db, name):
                 make_id("2007-01-01", True, seq=3), "--college", "01", "--major", "01", "--class", "01")
     assert result.exit_code == 3 and "name" in one_line(result).lower()
     assert files_of(db.path) == before
+
+
+def test_an_xlsx_whose_few_kilobytes_unpack_to_a_huge_cell_is_refused_before_it_is_read(xj, workdir, db):
+    good = write_xlsx(workdir / "good.xlsx", people(2))
+    with zipfile.ZipFile(good) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    huge = '<row r="9"><c r="A9" t="inlineStr"><is><t>' + "A" * (20 * 2**20) + "</t></is></c></row>"
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", huge + "</sheetData>").encode("utf-8")
+    with zipfile.ZipFile(workdir / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        for name, data in parts.items():
+            bomb.writestr(name, data)
+    assert (workdir / "bomb.xlsx").stat().st_size < 200_000
+    before = files_of(db.path)
+    result = xj("enroll", "--file", "bomb.xlsx", "--year", "2025")
+    assert result.exit_code == 3 and "bomb.xlsx" in one_line(result) and "too large" in result.stderr
+    assert files_of(db.path) == before

@@ -243,6 +243,27 @@ def _read_csv(path: Path, encoding: str | None):
     return records(), None
 
 
+# A workbook's sheets and shared strings compress about 5–15 to 1; a few kilobytes that unpack to hundreds of
+# megabytes (one enormous cell) would be read into memory whole. Such a part is refused before it is read.
+XLSX_PART_LIMIT = 16 * 2**20   # bytes unpacked above which a part must also compress like a real sheet
+XLSX_RATIO_LIMIT = 100         # unpacked / packed
+
+
+def _not_a_bomb(path: Path, damaged) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for part in archive.infolist():
+                if part.file_size > XLSX_PART_LIMIT and part.file_size > XLSX_RATIO_LIMIT * max(part.compress_size, 1):
+                    raise _bad_file(path, N_("{path} holds a part that unpacks to {size} MB from {packed} KB (a "
+                                             "cell far too large for a roster): it is not read."),
+                                    size=part.file_size // 2**20, packed=max(part.compress_size // 1024, 1))
+    except damaged as error:
+        raise _bad_file(path, N_("{path} is not a readable XLSX workbook: {detail}."),
+                        detail=type(error).__name__) from None
+
+
 def _read_xlsx(path: Path, sheet: str | None):
     import zipfile
 
@@ -252,6 +273,7 @@ def _read_xlsx(path: Path, sheet: str | None):
     from openpyxl import load_workbook  # only when a workbook is read
 
     damaged = (ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError)
+    _not_a_bomb(path, damaged)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (*damaged, OSError) as error:
