@@ -115,8 +115,15 @@ def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_ver
         conn.execute("INSERT INTO events (id, student_id, kind, effective_date, recorded_at, operator, status_before, "
                      "status_after) VALUES (?, 1, ?, '2023-09-01', '2023-09-01T00:00:00+00:00', 'old', ?, ?)",
                      (event_id, kind, before, after))
-    apply({name for name, _ in migrations.MIGRATIONS[2:6]})
+    conn.execute("INSERT INTO access_log (id, at, operator, command, filters, shown, revealed) VALUES "
+                 "(1, '2023-10-01T00:00:00+00:00', 'old', 'show', '{}', 1, 0)")
+    conn.execute("INSERT INTO access_log_students (access_id, student_no) VALUES (1, '202301010101')")
+    conn.execute("INSERT INTO requests (id, action, college, student_no, payload, status, submitted_by, submitted_at, "
+                 "decided_by, decided_at, result) VALUES (1, 'withdraw', '01', '202301010101', '{}', 'rejected', "
+                 "'clerk', '2023-10-02T00:00:00+00:00', 'office', '2023-10-03T00:00:00+00:00', '{}')")
+    apply({name for name, _ in migrations.MIGRATIONS[2:6]})  # m004 builds the ledger from the rows above
     conn.commit()
+    assert conn.execute("SELECT count(*) FROM ledger").fetchone()[0] == 3
     assert migrations.pending(conn) == ["m007_the_schema_refuses_what_the_rules_refuse"]
     conn.close()
     store = Store(path)  # opening applies what is pending
@@ -129,7 +136,7 @@ def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_ver
         assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         session = Session(store, "inspector")
         report = audit.verify(session)
-        assert (report.events, report.breaks) == (2, [])
+        assert (report.events, report.entries, report.breaks) == (2, 3, [])  # both chains, after every upgrade
         assert audit.check(session).violations == []
     finally:
         store.close()
@@ -173,3 +180,18 @@ def test_m003_s_frozen_forms_are_the_ones_the_domain_still_verifies():
     event = dict(zip(audit.EVENT_FIELDS, [1, "202301010101", "enroll", None, "2023-09-01", "t", "op", None, None,
                                           None, "active", None, None, None, None, "h"]))
     assert migrations._m003_sha(["event/1", *event.values(), audit.GENESIS]) == audit.event_hash(event, audit.GENESIS)
+
+
+def test_m004_s_frozen_forms_are_the_ones_the_domain_still_verifies():
+    from xueji.domain import audit
+
+    assert (migrations.M004_ACCESS_FIELDS, migrations.M004_REQUEST_FIELDS, migrations.M004_DECISION_FIELDS) == (
+        audit.ACCESS_FIELDS, audit.REQUEST_FIELDS, audit.DECISION_FIELDS)
+    rows = {"access": dict.fromkeys(audit.ACCESS_FIELDS, "x") | {"id": 1, "shown": 2, "revealed": 0},
+            "request": dict.fromkeys(audit.REQUEST_FIELDS, "y") | {"id": 3},
+            "decision": dict.fromkeys(audit.DECISION_FIELDS, "張") | {"id": 3}}
+    for kind, row in rows.items():
+        students = ["202301010102", "202301010101"] if kind == "access" else []
+        assert migrations._m004_body(kind, row, students) == audit.body(kind, row, students)
+    entry = {"id": 1, "kind": "access", "ref": 1, "at": "t", "account": None, "operator": "o", "body": "b"}
+    assert migrations._m003_sha(["ledger/1", *entry.values(), audit.GENESIS]) == audit.ledger_hash(entry, audit.GENESIS)

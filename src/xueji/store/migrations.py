@@ -202,9 +202,10 @@ def _m003_sha(payload: list) -> str:
 def m004_operators_accounts_and_ledger(db) -> None:
     """Operators live in the registry (not in a file the caller names); every event, request and access-log entry
     records the OS account behind it; access-log entries, requests and operator changes form a chain of their own
-    (the ledger), so removing or rewriting one is found by `audit verify`."""
-    from xueji.domain import audit
+    (the ledger), so removing or rewriting one is found by `audit verify`.
 
+    Frozen as written: the fields and the access/1, request/1, decision/1 and ledger/1 forms below are this
+    version's (a database upgraded years later must be chained exactly as it was then)."""
     for table in ("events", "access_log", "requests"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN account TEXT")
     db.execute(
@@ -238,27 +239,44 @@ def m004_operators_accounts_and_ledger(db) -> None:
     # Existing access-log entries and requests join the ledger in the order they were made.
     conn = db.conn
     entries = []
-    for row in conn.execute(f"SELECT {', '.join(audit.ACCESS_FIELDS)} FROM access_log ORDER BY id").fetchall():
-        record = dict(zip(audit.ACCESS_FIELDS, row))
+    for row in conn.execute(f"SELECT {', '.join(M004_ACCESS_FIELDS)} FROM access_log ORDER BY id").fetchall():
+        record = dict(zip(M004_ACCESS_FIELDS, row))
         students = [r[0] for r in conn.execute("SELECT student_no FROM access_log_students WHERE access_id = ?",
                                                (record["id"],))]
-        entries.append((record["at"], "access", record["id"], record["operator"], audit.body("access", record, students)))
-    for row in conn.execute(f"SELECT {', '.join(audit.REQUEST_FIELDS)} FROM requests ORDER BY id").fetchall():
-        record = dict(zip(audit.REQUEST_FIELDS, row))
+        entries.append((record["at"], "access", record["id"], record["operator"], _m004_body("access", record, students)))
+    for row in conn.execute(f"SELECT {', '.join(M004_REQUEST_FIELDS)} FROM requests ORDER BY id").fetchall():
+        record = dict(zip(M004_REQUEST_FIELDS, row))
         entries.append((record["submitted_at"], "request", record["id"], record["submitted_by"],
-                        audit.body("request", record)))
-    for row in conn.execute(f"SELECT {', '.join(audit.DECISION_FIELDS)} FROM requests WHERE status != 'pending' "
+                        _m004_body("request", record)))
+    for row in conn.execute(f"SELECT {', '.join(M004_DECISION_FIELDS)} FROM requests WHERE status != 'pending' "
                             "ORDER BY id").fetchall():
-        record = dict(zip(audit.DECISION_FIELDS, row))
+        record = dict(zip(M004_DECISION_FIELDS, row))
         entries.append((record["decided_at"], "decision", record["id"], record["decided_by"],
-                        audit.body("decision", record)))
-    prev = audit.GENESIS
+                        _m004_body("decision", record)))
+    prev = M003_GENESIS
     for number, (at, kind, ref, operator, text) in enumerate(sorted(entries, key=lambda e: (e[0], e[1])), start=1):
         entry = {"id": number, "kind": kind, "ref": ref, "at": at, "account": None, "operator": operator, "body": text}
-        digest = audit.ledger_hash(entry, prev)
+        digest = _m003_sha(["ledger/1", *entry.values(), prev])
         conn.execute("INSERT INTO ledger (id, kind, ref, at, account, operator, body, prev_hash, hash) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (*entry.values(), prev, digest))
         prev = digest
+
+
+M004_ACCESS_FIELDS = ("id", "at", "operator", "account", "command", "filters", "shown", "revealed", "purpose",
+                      "requester", "proof")
+M004_REQUEST_FIELDS = ("id", "action", "college", "student_no", "payload", "submitted_by", "submitted_at", "account")
+M004_DECISION_FIELDS = ("id", "status", "decided_by", "decided_at", "doc_no", "decision_reason", "result")
+
+
+def _m004_body(kind: str, row: dict, students=()) -> str:
+    import hashlib
+    import json
+
+    fields = {"access": M004_ACCESS_FIELDS, "request": M004_REQUEST_FIELDS, "decision": M004_DECISION_FIELDS}[kind]
+    values = [f"{kind}/1", *(row[k] for k in fields)]
+    if kind == "access":
+        values.append(hashlib.sha256("\n".join(sorted(students)).encode("utf-8")).hexdigest())
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
 @migration
