@@ -124,7 +124,8 @@ def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_ver
     apply({name for name, _ in migrations.MIGRATIONS[2:6]})  # m004 builds the ledger from the rows above
     conn.commit()
     assert conn.execute("SELECT count(*) FROM ledger").fetchone()[0] == 3
-    assert migrations.pending(conn) == ["m007_the_schema_refuses_what_the_rules_refuse"]
+    assert migrations.pending(conn) == ["m007_the_schema_refuses_what_the_rules_refuse",
+                                        "m008_names_for_readers_of_the_file"]
     conn.close()
     store = Store(path)  # opening applies what is pending
     try:
@@ -164,7 +165,7 @@ def test_an_upgrade_meeting_a_row_that_breaks_a_rule_changes_nothing(tmp_path):
         Store(path)
     assert refused.value.exit_code == 7 and "breaks a rule" in str(refused.value)
     after = sqlite3.connect(path)
-    assert migrations.pending(after) == ["m007_the_schema_refuses_what_the_rules_refuse"]  # rolled back whole
+    assert migrations.pending(after)[0] == "m007_the_schema_refuses_what_the_rules_refuse"  # rolled back whole
     assert after.execute("SELECT status FROM students").fetchall() == [("expelled",)]
     assert "CHECK" not in after.execute("SELECT sql FROM sqlite_master WHERE name = 'students'").fetchone()[0]
 
@@ -195,3 +196,22 @@ def test_m004_s_frozen_forms_are_the_ones_the_domain_still_verifies():
         assert migrations._m004_body(kind, row, students) == audit.body(kind, row, students)
     entry = {"id": 1, "kind": "access", "ref": 1, "at": "t", "account": None, "operator": "o", "body": "b"}
     assert migrations._m003_sha(["ledger/1", *entry.values(), audit.GENESIS]) == audit.ledger_hash(entry, audit.GENESIS)
+
+
+def test_m008_s_frozen_names_are_the_catalogs_names():
+    from xueji import i18n
+    from xueji.domain.validate import GENDERS
+
+    try:
+        for code, jyt, hans, hant, en in migrations.M008_STATUSES:
+            status = Status(code)
+            assert status.jyt_code == jyt
+            for language, text in (("zh-Hans", hans), ("zh-Hant", hant), ("en", en)):
+                i18n.set_language(language)
+                assert i18n._(status.label) == text, (code, language)
+        for code, hans, hant, en in migrations.M008_GENDERS:
+            for language, text in (("zh-Hans", hans), ("zh-Hant", hant), ("en", en)):
+                i18n.set_language(language)
+                assert i18n._(GENDERS[code]) == text
+    finally:
+        i18n.set_language("en")

@@ -53,9 +53,19 @@ def init(config_path: Path, database_override: Path | None = None, *, locale: st
 
             account = os_account()
             _import(Session(store, account, account=account), config.operators, by=account)
+        if not store.read_only:
+            name_codes(store, config.codes)
     finally:
         store.close()
     return InitResult(config_path, created, database, not existed)
+
+
+def name_codes(store: Store, codes) -> None:
+    """The code table's names into the database, for whoever reads the file with other tools (`init` after a hand
+    edit of the code table brings them up to date)."""
+    with store.transaction() as repo:
+        repo.name_codes(codes.rows())
+        repo.commit()
 
 
 def _simplified_names(text: str) -> str:

@@ -357,6 +357,42 @@ def _rebuild(conn: sqlite3.Connection, table: str, constraints: list[str]) -> No
         conn.execute(statement)
 
 
+# What m008 wrote for readers of the file, frozen as written.
+M008_STATUSES = (
+    ("active", "01", "在读", "在學", "Active"), ("suspended", "02", "休学", "休學", "Suspended"),
+    ("withdrawn", "03", "退学", "退學", "Withdrawn"), ("graduated", "07", "毕业", "畢業", "Graduated"),
+    ("completed", "08", "结业", "結業", "Completed"), ("incomplete", "09", "肄业", "肄業", "Incomplete"),
+    ("transferred_out", "10", "转学（转出）", "轉學（轉出）", "Transferred out"), ("deceased", "11", "死亡", "死亡", "Deceased"),
+    ("missing", "15", "下落不明", "下落不明", "Missing"),
+)
+M008_GENDERS = (("1", "男", "男", "Male"), ("2", "女", "女", "Female"), ("0", "未知", "未知", "Unknown"),
+                ("9", "未说明", "未說明", "Unspecified"))
+
+
+@migration
+def m008_names_for_readers_of_the_file(db) -> None:
+    """Whoever opens the file with datasette or sqlite-utils reads 文學院 and 休學, not 01 and suspended: the code
+    table's colleges and majors (kept in step by `init` and `codes add-*`), the statuses and genders in three
+    languages, and a view of the students by name (no ID numbers or birth dates in it)."""
+    conn = db.conn
+    conn.execute("CREATE TABLE colleges (code TEXT PRIMARY KEY, name TEXT NOT NULL)")
+    conn.execute("CREATE TABLE majors (college TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, "
+                 "national_code TEXT, PRIMARY KEY (college, code))")
+    conn.execute("CREATE TABLE statuses (code TEXT PRIMARY KEY, jyt_code TEXT NOT NULL, name_zh_hans TEXT NOT NULL, "
+                 "name_zh_hant TEXT NOT NULL, name_en TEXT NOT NULL)")
+    conn.executemany("INSERT INTO statuses VALUES (?, ?, ?, ?, ?)", M008_STATUSES)
+    conn.execute("CREATE TABLE genders (code TEXT PRIMARY KEY, name_zh_hans TEXT NOT NULL, name_zh_hant TEXT NOT NULL, "
+                 "name_en TEXT NOT NULL)")
+    conn.executemany("INSERT INTO genders VALUES (?, ?, ?, ?)", M008_GENDERS)
+    conn.execute(
+        "CREATE VIEW students_named AS SELECT s.student_no, s.name, g.name_zh_hant AS gender, s.enroll_year, "
+        "s.college, c.name AS college_name, s.major, m.name AS major_name, s.class, s.seat, "
+        "st.name_zh_hant AS status, s.status AS status_code, s.status_since, s.suspended_until, "
+        "s.cur_year, s.cur_college, s.cur_major, s.cur_class "
+        "FROM students s LEFT JOIN genders g ON g.code = s.gender LEFT JOIN statuses st ON st.code = s.status "
+        "LEFT JOIN colleges c ON c.code = s.college LEFT JOIN majors m ON m.college = s.college AND m.code = s.major")
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}

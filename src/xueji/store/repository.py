@@ -292,6 +292,17 @@ class Repository:
             yield dict(zip(keys, row))
 
     # --- what `check` reads: streamed or aggregated in SQL, so memory stays flat at any registry size ----------------
+    def name_codes(self, rows: list[dict]) -> None:
+        """The code table's names for readers of the file (tables colleges and majors): added or renamed, never
+        removed (a code no longer in the table still names the students who hold it)."""
+        colleges = {(r["college"], r["college_name"]) for r in rows}
+        self.conn.executemany("INSERT INTO colleges (code, name) VALUES (?, ?) "
+                              "ON CONFLICT (code) DO UPDATE SET name = excluded.name", sorted(colleges))
+        self.conn.executemany(
+            "INSERT INTO majors (college, code, name, national_code) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (college, code) DO UPDATE SET name = excluded.name, national_code = excluded.national_code",
+            [(r["college"], r["major"], r["major_name"], r["national_code"]) for r in rows if r["major"]])
+
     def trigger_names(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
 

@@ -56,7 +56,8 @@ def add_college(ctx: typer.Context, code: Annotated[str, typer.Argument(help="Tw
     from xueji.cli import render
     from xueji.services import codes as service
 
-    college = service.add_college(_state(ctx).config(), code, name, _state(ctx).session().actor)
+    session = _state(ctx).session()
+    college = service.add_college(_state(ctx).config(), code, name, session.actor, session.store)
     render.say(N_("Added college {code} {name}."), code=college.code, name=college.name)
 
 
@@ -72,7 +73,8 @@ def add_major(ctx: typer.Context, college: Annotated[str, typer.Argument(help="C
     from xueji.cli import render
     from xueji.services import codes as service
 
-    major = service.add_major(_state(ctx).config(), college, code, name, national_code, _state(ctx).session().actor)
+    session = _state(ctx).session()
+    major = service.add_major(_state(ctx).config(), college, code, name, national_code, session.actor, session.store)
     render.say(N_("Added major {code} {name} to college {college}."), code=major.code, name=major.name, college=college)
 
 
