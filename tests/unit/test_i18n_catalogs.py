@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("babel")
 
 from xueji import i18n  # noqa: E402
-from xueji.i18n import catalogs  # noqa: E402
+from tests import catalogs  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,7 @@ def english_afterwards(monkeypatch):
 
 
 def _show(problems: list[str]) -> str:
-    return "\n".join(problems) + "\n(run: python -m xueji.i18n.catalogs extract update compile check)"
+    return "\n".join(problems) + "\n(run: python -m tests.catalogs extract update compile check)"
 
 
 # --- the catalogs ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("babel")
 
-from xueji.i18n import catalogs  # noqa: E402
+from tests import catalogs  # noqa: E402
 
 # Characters that OpenCC's s2t rewrites although the character already is correct Traditional, as Taiwan writes it:
 # (in the zh_Hant catalog, what s2t makes of it). Add a pair only for a character the catalog actually uses.
