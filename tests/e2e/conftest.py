@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from xueji.cli import narrowed
 from xueji.cli.app import app
 
 
@@ -13,6 +14,7 @@ def xj():
 
     def run(*args: str, lang: str | None = "en", env: dict | None = None):
         argv = (["--lang", lang] if lang else []) + list(args)
-        return runner.invoke(app, argv, env=env, catch_exceptions=False)
+        with narrowed(app, argv):  # as the installed command does (xueji.cli.main)
+            return runner.invoke(app, argv, env=env, catch_exceptions=False)
 
     return run
