@@ -27,6 +27,20 @@ def make_id(birth: str = "2005-03-01", male: bool = True, area: str = "110105", 
     return first17 + check_character(first17)
 
 
+def first_version_rows(conn) -> None:
+    """A suspended student with the two events of the first schema version (m001–m002: no hashes yet)."""
+    columns = ("id, student_no, name, gender, birth_date, id_type, id_number, exam_no, enroll_year, college, major, "
+               "class, seat, cur_year, cur_college, cur_major, cur_class, status, status_since, suspended_until, "
+               "origin, created_at")
+    conn.execute(f"INSERT INTO students ({columns}) VALUES (1, '202301010101', '張三', '1', '2005-03-01', '1', ?, "
+                 "NULL, 2023, '01', '01', '01', 1, 2023, '01', '01', '01', 'suspended', '2023-12-01', '2024-08-31', "
+                 "'enroll', '2023-09-01T00:00:00+00:00')", (make_id(seq=1),))
+    for event_id, kind, before, after in ((1, "enroll", None, "active"), (2, "suspend", "active", "suspended")):
+        conn.execute("INSERT INTO events (id, student_id, kind, effective_date, recorded_at, operator, status_before, "
+                     "status_after) VALUES (?, 1, ?, '2023-09-01', '2023-09-01T00:00:00+00:00', 'old', ?, ?)",
+                     (event_id, kind, before, after))
+
+
 def person(seq: int = 0, *, name: str = "張三", male: bool = True, birth: str = "2005-03-01") -> PersonInput:
     return PersonInput(name, "男" if male else "女", birth, make_id(birth, male, seq=seq))
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import make_id
+from tests.conftest import first_version_rows, make_id
 
 ENROLL = ["enroll", "--name", "張三", "--gender", "男", "--birth-date", "2005-03-01", "--college", "01",
           "--major", "01", "--class", "01", "--year", "2023", "--date", "2023-09-01"]
@@ -108,16 +108,7 @@ def test_the_migration_chains_the_events_of_a_database_from_the_previous_version
     for name, fn in previous:
         fn(db)
         db["_migrations"].insert({"name": name, "applied_at": "2026-01-01T00:00:00+00:00"})
-    columns = ("id, student_no, name, gender, birth_date, id_type, id_number, exam_no, enroll_year, college, major, "
-               "class, seat, cur_year, cur_college, cur_major, cur_class, status, status_since, suspended_until, "
-               "origin, created_at")
-    conn.execute(f"INSERT INTO students ({columns}) VALUES (1, '202301010101', '張三', '1', '2005-03-01', '1', ?, "
-                 "NULL, 2023, '01', '01', '01', 1, 2023, '01', '01', '01', 'suspended', '2023-12-01', '2024-08-31', "
-                 "'enroll', '2023-09-01T00:00:00+00:00')", (make_id(seq=1),))
-    for event_id, kind, before, after in ((1, "enroll", None, "active"), (2, "suspend", "active", "suspended")):
-        conn.execute("INSERT INTO events (id, student_id, kind, effective_date, recorded_at, operator, status_before, "
-                     "status_after) VALUES (?, 1, ?, '2023-09-01', '2023-09-01T00:00:00+00:00', 'old', ?, ?)",
-                     (event_id, kind, before, after))
+    first_version_rows(conn)
     conn.commit()
     conn.close()
     store = Store(path)

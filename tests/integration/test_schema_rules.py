@@ -90,7 +90,7 @@ def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_ver
     tables under it and both chains, the records' links and the consistency check still hold."""
     from sqlite_utils import Database
 
-    from tests.conftest import make_id
+    from tests.conftest import first_version_rows
     from xueji.services import Session, audit
 
     path = tmp_path / "v6.db"
@@ -105,16 +105,7 @@ def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_ver
                 db["_migrations"].insert({"name": name, "applied_at": "2026-01-01T00:00:00+00:00"})
 
     apply({"m001_students_and_events", "m002_requests_approvals_and_access_log"})
-    columns = ("id, student_no, name, gender, birth_date, id_type, id_number, exam_no, enroll_year, college, major, "
-               "class, seat, cur_year, cur_college, cur_major, cur_class, status, status_since, suspended_until, "
-               "origin, created_at")
-    conn.execute(f"INSERT INTO students ({columns}) VALUES (1, '202301010101', '張三', '1', '2005-03-01', '1', ?, "
-                 "NULL, 2023, '01', '01', '01', 1, 2023, '01', '01', '01', 'suspended', '2023-12-01', '2024-08-31', "
-                 "'enroll', '2023-09-01T00:00:00+00:00')", (make_id(seq=1),))
-    for event_id, kind, before, after in ((1, "enroll", None, "active"), (2, "suspend", "active", "suspended")):
-        conn.execute("INSERT INTO events (id, student_id, kind, effective_date, recorded_at, operator, status_before, "
-                     "status_after) VALUES (?, 1, ?, '2023-09-01', '2023-09-01T00:00:00+00:00', 'old', ?, ?)",
-                     (event_id, kind, before, after))
+    first_version_rows(conn)
     conn.execute("INSERT INTO access_log (id, at, operator, command, filters, shown, revealed) VALUES "
                  "(1, '2023-10-01T00:00:00+00:00', 'old', 'show', '{}', 1, 0)")
     conn.execute("INSERT INTO access_log_students (access_id, student_no) VALUES (1, '202301010101')")
