@@ -7,10 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from xueji import i18n
-from xueji.cli.app import app, codes_app, transfer_app, audit_app, operators_app, report_app, XuejiGroup
-from xueji.cli.options import Format, Date, DocNo, Reason, Number, Name, Gender, Birth, IdNumber, College, Major, Klass, Year, IdType, ExamNo, Ethnicity, Political, Region, FilterName, FilterId, FilterYear, FilterCollege, FilterMajor, FilterClass, FilterStatus, Force, MapOption, HeaderRow, _header_row, Reveal, Purpose, _format, _complete_status, _complete_college, _complete_major
-from xueji.cli.steps import _batch_views, _change, _perform, _reading, _shown, _state, _xlsx_only
+from xueji.cli.app import app, transfer_app
+from xueji.cli.options import (
+    Format, Date, DocNo, Name, Gender, Birth, IdNumber, College, Major, Klass, Year, IdType, ExamNo, Ethnicity,
+    Political, Region, MapOption, HeaderRow, _header_row,
+)
+from xueji.cli.steps import _batch_views, _perform, _shown, _state
 from xueji.domain.errors import N_
 from xueji.i18n import listed
 

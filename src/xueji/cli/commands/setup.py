@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from xueji import i18n
-from xueji.cli.app import app, codes_app, transfer_app, audit_app, operators_app, report_app, XuejiGroup
-from xueji.cli.options import Format, Date, DocNo, Reason, Number, Name, Gender, Birth, IdNumber, College, Major, Klass, Year, IdType, ExamNo, Ethnicity, Political, Region, FilterName, FilterId, FilterYear, FilterCollege, FilterMajor, FilterClass, FilterStatus, Force, MapOption, HeaderRow, _header_row, Reveal, Purpose, _format, _complete_status, _complete_college, _complete_major
-from xueji.cli.steps import _state, _reading, _change, _shown, _perform, _xlsx_only
+from xueji.cli.app import app, codes_app
+from xueji.cli.options import Format
+from xueji.cli.steps import _state
 from xueji.domain.errors import N_
 
 

@@ -10,7 +10,9 @@ from xueji.domain.errors import InvalidData
 from xueji.domain.model import Student
 from xueji.i18n import N_, _, listed
 
-from xueji.cli.views.core import message_text, error_text, say, note, status_label, _college_name, _console, _table, _emit_data, STUDENT_KEYS
+from xueji.cli.views.core import (
+    message_text, error_text, say, note, status_label, _college_name, _console, _table, _emit_data, STUDENT_KEYS,
+)
 from xueji.cli.views.students import person_view, student_record
 
 

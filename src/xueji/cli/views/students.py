@@ -11,7 +11,10 @@ from xueji.domain.status import EventKind
 from xueji.domain.validate import FIELD_LABELS, GENDERS, ID_TYPES
 from xueji.i18n import N_, _
 
-from xueji.cli.views.core import say, status_label, _national, _college_name, _console, _table, local_time, _emit_data, STUDENT_KEYS, EVENT_KEYS
+from xueji.cli.views.core import (
+    say, status_label, _national, _college_name, _console, _table, local_time, _emit_data, STUDENT_KEYS,
+    EVENT_KEYS,
+)
 
 
 def person_view(student: Student) -> dict:
