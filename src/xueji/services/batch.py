@@ -342,7 +342,9 @@ def _import_records(session: Session, roster: Roster, *, dry_run: bool, progress
                                            message, params))
         if problems:
             raise RosterInvalid(problems, roster)
-        stored = repo.add_many([s for _, s, _ in records], ["import"] * len(records))
+        first = repo.next_student_id()
+        stored = repo.add_many([replace(s, id=first + i) for i, (_, s, _) in enumerate(records)],
+                               ["import"] * len(records))
         repo.add_events([
             (student, session.event(EventKind.IMPORT, session.today, None, student.status,
                                     detail={"enroll_date": enrolled_on.isoformat(), "status_since": student.status_since.isoformat(),

@@ -77,13 +77,11 @@ def admit(
     ``placements`` to check each year/college/major/class it repeats once."""
     try:  # the common case, every field right, without collecting
         on = _effective(date, session.today)
-        if placements is None:
+        where = placements.get((year, college, major, klass)) if placements is not None else None
+        if where is None:
             where = model.placement(session.codes, year or session.today.year, college, major, klass, session.today)
-        else:
-            where = placements.get((year, college, major, klass))
-            if where is None:
-                where = placements[(year, college, major, klass)] = model.placement(
-                    session.codes, year or session.today.year, college, major, klass, session.today)
+            if placements is not None:
+                placements[(year, college, major, klass)] = where
         who = model.person(person, _enrollment_day(where, on))
         doc = v.label(doc_no, "doc_no", required=False, max_len=100)
         school = v.label(from_school, "from_school") if from_school is not None else None
