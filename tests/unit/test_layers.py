@@ -29,3 +29,29 @@ def test_no_cli_module_is_a_catch_all():
     sizes = {str(p.relative_to(cli)): len(p.read_text(encoding="utf-8").splitlines()) for p in cli.rglob("*.py")}
     assert {name: lines for name, lines in sizes.items() if lines > 300} == {}
     assert {"commands/enrollment.py", "views/students.py", "options.py", "steps.py"} <= set(sizes)
+
+
+def test_commands_import_the_views_at_the_top_and_pay_for_them_only_when_they_print():
+    """Issue 12: the CLI's own output module is imported once per module, not inside every command; importing it
+    loads no view (so ``--version`` and ``--help`` stay as light as before)."""
+    import ast
+    import subprocess
+    import sys
+
+    cli = ROOT / "src" / "xueji" / "cli"
+    inside = []
+    for path in cli.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.ImportFrom) and (
+                            inner.module == "xueji.cli.render"
+                            or (inner.module == "xueji.cli" and any(a.name == "render" for a in inner.names))):
+                        inside.append(f"{path.relative_to(cli)}:{inner.lineno}")
+    assert inside == []
+    probe = ("import sys, xueji.cli.render as r, xueji.cli.app;"
+             "print(sorted(m for m in sys.modules if m.startswith(('xueji.cli.views', 'rich'))));"
+             "r.say; print(sorted(m for m in sys.modules if m.startswith('xueji.cli.views')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == "[]"
+    assert out[1] == "['xueji.cli.views', 'xueji.cli.views.core']"

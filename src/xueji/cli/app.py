@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from xueji import __version__, i18n
+from xueji.cli import render
 from xueji.cli.state import State
 from xueji.domain.errors import N_, XuejiError
 from xueji.i18n import _
@@ -95,7 +96,6 @@ class XuejiGroup(TyperGroup):
         return super().main(list(argv), prog_name, complete_var, standalone_mode=False, **extra)
 
     def invoke(self, ctx):
-        from xueji.cli import render
 
         try:
             return super().invoke(ctx)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+from xueji.cli import render
 from xueji.i18n import _, listed
 
 
@@ -39,7 +40,6 @@ def _validators():
 
 def ask(param, ctx) -> str | None:
     """The value of a missing parameter, typed at the terminal; None when the clerk gives up."""
-    from xueji.cli.render import error_text
     from xueji.domain.errors import InvalidData
 
     label = param.help or param.name
@@ -59,6 +59,6 @@ def ask(param, ctx) -> str | None:
             if check is not None:
                 check(text)
         except InvalidData as problem:
-            print(_("Error: {message}").format(message=error_text(problem)), file=sys.stderr)
+            print(_("Error: {message}").format(message=render.error_text(problem)), file=sys.stderr)
             continue
         return text

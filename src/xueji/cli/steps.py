@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from xueji.cli import render
 from xueji.cli.state import State
 from xueji.domain.errors import N_
 
@@ -34,7 +35,6 @@ def _reading(ctx: typer.Context, reveal: bool, purpose: Optional[str], requester
 def _change(ctx: typer.Context, fmt: str, message: str, action: str, *args, params: dict | None = None,
             **kwargs) -> None:
     """A status change for one student: made (or requested), then confirmed in one line or printed as data."""
-    from xueji.cli import render
 
     student = _perform(ctx, action, *args, **kwargs)
     if render.submitted(student, fmt):

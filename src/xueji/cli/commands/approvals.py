@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from xueji.cli import render
 from xueji.cli.app import app, operators_app
 from xueji.cli.options import Format, DocNo, Reason
 from xueji.cli.steps import _state, _shown
@@ -23,7 +24,6 @@ def requests_(
 
     Example: xueji requests --status pending
     """
-    from xueji.cli import render
     from xueji.services import requests as service
 
     render.requests_table(service.listing(_state(ctx).session(needs_codes=False), status, college), fmt)
@@ -39,7 +39,6 @@ def approve(
 
     Example: xueji approve 12 --doc-no 教務〔2025〕31號
     """
-    from xueji.cli import render
     from xueji.services import requests as service
 
     result = service.approve(_state(ctx).session(), request, doc_no)
@@ -61,7 +60,6 @@ def reject(
 
     Example: xueji reject 12 --reason 材料不全
     """
-    from xueji.cli import render
     from xueji.services import requests as service
 
     done = service.reject(_state(ctx).session(needs_codes=False), request, reason)
@@ -80,7 +78,6 @@ def operators_add(
 
     Example: xueji operators add li --role college --college 01
     """
-    from xueji.cli import render
     from xueji.services import identity
 
     row = identity.add(_state(ctx).session(), name, role, college, act_as)
@@ -97,7 +94,6 @@ def operators_list(
 
     Example: xueji operators list --history
     """
-    from xueji.cli import render
     from xueji.services import identity
 
     render.operators_table(identity.listing(_state(ctx).session(needs_codes=False), history), fmt)
@@ -113,7 +109,6 @@ def operators_remove(
 
     Example: xueji operators remove li --reason 調離
     """
-    from xueji.cli import render
     from xueji.services import identity
 
     row = identity.remove(_state(ctx).session(needs_codes=False), name, reason)
@@ -126,7 +121,6 @@ def operators_import(ctx: typer.Context) -> None:
 
     Example: xueji operators import
     """
-    from xueji.cli import render
     from xueji.services import identity
 
     state = _state(ctx)

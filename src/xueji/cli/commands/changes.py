@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from xueji.cli import render
 from xueji.cli.app import app, transfer_app
 from xueji.cli.options import Format, Date, DocNo, Reason, Number, Ethnicity, Political, Region
 from xueji.cli.steps import _batch_views, _change, _perform, _shown, _state
@@ -94,7 +95,6 @@ def graduate(
 
     Example: xueji graduate --year 2021 --college 01 --except 202101010105 --date 2025-06-30 --dry-run
     """
-    from xueji.cli import render
 
     from xueji.cli.edge import wrong
 

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from xueji.cli import render
 from xueji.cli.app import app, transfer_app
 from xueji.cli.options import (
     Format, Date, DocNo, Name, Gender, Birth, IdNumber, College, Major, Klass, Year, IdType, ExamNo, Ethnicity,
@@ -18,7 +19,6 @@ from xueji.i18n import listed
 
 
 def _enroll(ctx, fmt, from_school=None, **fields) -> None:
-    from xueji.cli import render
     from xueji.domain.model import PersonInput
 
     person = PersonInput(*(fields.pop(f) for f in ("name", "gender", "birth_date", "id_number", "id_type", "exam_no",
@@ -85,7 +85,6 @@ def enroll(
 
 
 def _enroll_file(ctx, file: Path, *, errors_out: Optional[Path], quiet: bool, fmt: str, **options) -> None:
-    from xueji.cli import render
     from xueji.files import roster as rosters
     from xueji.services import batch
 
@@ -146,7 +145,6 @@ def import_(
 
     Example: xueji import --file 舊系統學籍.xlsx --dry-run --errors-out 問題.xlsx
     """
-    from xueji.cli import render
     from xueji.files import roster as rosters
     from xueji.services import batch
 

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from xueji.cli import render
 from xueji.cli.app import app
 from xueji.cli.options import (
     Format, Number, FilterName, FilterId, FilterYear, FilterCollege, FilterMajor, FilterClass, FilterStatus,
@@ -29,7 +30,6 @@ def query(
 
     Example: xueji query --college 01 --status suspended -f csv
     """
-    from xueji.cli import render
     from xueji.services import queries
 
     session = _reading(ctx, reveal, purpose)
@@ -49,7 +49,6 @@ def show(
 
     Example: xueji show 202301010105 -f json
     """
-    from xueji.cli import render
     from xueji.services import queries
 
     session = _reading(ctx, reveal, purpose, requester, proof)
@@ -67,7 +66,6 @@ def due(
 
     Example: xueji due --on 2026-09-01 -f csv
     """
-    from xueji.cli import render
     from xueji.services import registry
 
     session = _reading(ctx, reveal, purpose)
@@ -87,7 +85,6 @@ def export(
 
     Example: xueji export --out 2025級.xlsx --year 2025
     """
-    from xueji.cli import render
     from xueji.services import queries
 
     session = _reading(ctx, reveal, purpose)
@@ -110,7 +107,6 @@ def stats(
 
     Example: xueji stats --year 2025 --by college,gender
     """
-    from xueji.cli import render
     from xueji.services import reports
 
     session = _state(ctx).session(needs_codes=False)

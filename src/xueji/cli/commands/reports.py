@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from xueji.cli import render
 from xueji.cli.app import app, report_app
 from xueji.cli.options import Force
 from xueji.cli.steps import _state, _reading, _xlsx_only
@@ -24,7 +25,6 @@ def report_annual(
 
     Example: xueji report annual --year 2025 --out 2025年度學籍報告.xlsx
     """
-    from xueji.cli import render
     from xueji.services import reports
 
     state = _state(ctx)
@@ -53,7 +53,6 @@ def roster(
 
     Example: xueji roster --year 2025 --college 01 --major 01 --class 01 --out 2025級漢語言文學1班.xlsx
     """
-    from xueji.cli import render
     from xueji.services import reports
 
     state = _state(ctx)

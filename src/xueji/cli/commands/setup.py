@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from xueji import i18n
+from xueji.cli import render
 from xueji.cli.app import app, codes_app
 from xueji.cli.options import Format
 from xueji.cli.steps import _state
@@ -20,7 +21,6 @@ def init(ctx: typer.Context) -> None:
 
     Example: xueji init
     """
-    from xueji.cli import render
     from xueji.services.setup import init as run_init
 
     state = _state(ctx)
@@ -40,7 +40,6 @@ def codes(ctx: typer.Context, fmt: Format = "table") -> None:
     Example: xueji codes -f json
     """
     if ctx.invoked_subcommand is None:
-        from xueji.cli import render
         from xueji.services import codes as service
 
         render.codes_table(service.rows(_state(ctx).config()), fmt)
@@ -53,7 +52,6 @@ def add_college(ctx: typer.Context, code: Annotated[str, typer.Argument(help="Tw
 
     Example: xueji codes add-college 06 藝術學院
     """
-    from xueji.cli import render
     from xueji.services import codes as service
 
     session = _state(ctx).session()
@@ -70,7 +68,6 @@ def add_major(ctx: typer.Context, college: Annotated[str, typer.Argument(help="C
 
     Example: xueji codes add-major 06 01 美術學 --national-code 130401
     """
-    from xueji.cli import render
     from xueji.services import codes as service
 
     session = _state(ctx).session()
@@ -89,7 +86,6 @@ def demo(
 
     Example: xueji demo --dir /tmp/practice
     """
-    from xueji.cli import render
     from xueji.services import demo as service
 
     state = _state(ctx)

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from xueji.cli import render
 from xueji.cli.app import app, audit_app
 from xueji.cli.options import Format
 from xueji.cli.steps import _state, _reading
@@ -25,7 +26,6 @@ def access_log(
 
     Example: xueji access-log --student 202301010105
     """
-    from xueji.cli import render
     from xueji.services import access
 
     render.access_log_table(access.entries(_state(ctx).session(needs_codes=False), operator, since, student), fmt)
@@ -42,7 +42,6 @@ def audit_verify(
 
     Example: xueji audit verify --head 3f5a…(64 hex characters) --witness /var/lib/xueji-witness/heads
     """
-    from xueji.cli import render
     from xueji.services import audit
 
     result = audit.verify(_state(ctx).session(needs_codes=False), head, witness)
@@ -58,7 +57,6 @@ def audit_head(ctx: typer.Context, fmt: Format = "table") -> None:
 
     Example: xueji audit head -f json
     """
-    from xueji.cli import render
     from xueji.services import audit
 
     render.head(*audit.head(_state(ctx).session(needs_codes=False)), fmt)
@@ -76,7 +74,6 @@ def audit_log(
 
     Example: xueji audit log --kind withdraw --since 2025-09-01
     """
-    from xueji.cli import render
     from xueji.services import audit
 
     session = _reading(ctx, False, None)
@@ -89,7 +86,6 @@ def check(ctx: typer.Context, fmt: Format = "table") -> None:
 
     Example: xueji check
     """
-    from xueji.cli import render
     from xueji.services import audit
 
     report = audit.check(_state(ctx).session(needs_codes=False))
@@ -108,7 +104,6 @@ def backup(
 
     Example: xueji backup /backups/xueji-2025-09-01.db
     """
-    from xueji.cli import render
     from xueji.services import backup as service
 
     render.copy_report(service.backup(_state(ctx).session(needs_codes=False), destination), fmt,
@@ -126,7 +121,6 @@ def restore(
 
     Example: xueji restore /backups/xueji-2025-09-01.db --force
     """
-    from xueji.cli import render
     from xueji.services import backup as service
 
     render.copy_report(service.restore(_state(ctx).session(needs_codes=False), source, force), fmt,
