@@ -345,7 +345,7 @@ def test_an_export_refuses_a_link_planted_by_a_group_member_and_writes_a_file_on
     before = registry.snapshot()
     for target in ("out.csv", "dangling.csv"):
         result = registry.run("office", "export", "--out", target, "--reveal", "--purpose", "x")
-        assert result.code == 1, result.output
+        assert result.code == 4, result.output
         assert "link" in result.err
     assert bait.read_text(encoding="utf-8") == "bait\n"
     assert not os.path.lexists(folder / "nowhere.csv")
@@ -382,7 +382,7 @@ def test_adding_a_college_never_writes_through_a_planted_codes_toml_link_or_temp
     assert stat.S_IMODE(os.stat(private).st_mode) == 0o600
     for name, text in planted.items():
         assert (folder / name).read_text(encoding="utf-8") == text
-    if link and result.code == 1:  # refused because codes.toml is a link
+    if link and result.code == 4:  # refused because codes.toml is a link
         assert "link" in result.err and os.readlink(folder / "codes.toml") == str(private)
     else:  # a file of the office's, put in place by rename (a link would be replaced, never written through)
         assert result.code == 0, result.output

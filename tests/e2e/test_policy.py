@@ -165,7 +165,7 @@ def test_an_export_never_writes_through_a_link(xj, school, db, dangling):
     link.symlink_to(victim)
     for force in ([], ["--force"]):
         result = as_(xj, "wang", "export", "--out", str(link), "--reveal", "--purpose", "上報", *force)
-        assert result.exit_code == 1 and "symbolic link" in result.stderr
+        assert result.exit_code == 4 and "symbolic link" in result.stderr
     assert (victim.read_text(encoding="utf-8") == "office only\n") if not dangling else not victim.exists()
     assert db.value("SELECT count(*) FROM access_log") == 0
 
@@ -217,7 +217,7 @@ def test_the_code_table_file_is_never_written_through_a_planted_link(xj, workdir
     (workdir / "codes.toml").unlink()
     (workdir / "codes.toml").symlink_to(victim)
     result = xj("codes", "add-college", "08", "另一學院")
-    assert result.exit_code == 1 and "symbolic link" in result.stderr
+    assert result.exit_code == 4 and "symbolic link" in result.stderr
     assert victim.read_text(encoding="utf-8") == "# secret\n"
 
 

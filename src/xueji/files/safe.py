@@ -23,6 +23,13 @@ def _cannot(path: Path, error: OSError) -> ConfigError:
     return ConfigError(N_("Cannot write {path}: {detail}."), path=str(path), detail=error.strerror or str(error))
 
 
+def refuse_link(path: Path) -> None:
+    """A link (dangling or not) is no place to write: exit 4, like a read-only or full disk — the clerk fixes where the
+    file goes, no rule of the registry is involved. Issue 12 and the README's exit-code table."""
+    if os.path.islink(path):
+        raise ConfigError(N_("{path} is a symbolic link; xueji never writes through a link."), path=str(path))
+
+
 def check_new(path: Path, force: bool = False, reads: tuple = ()) -> Path:
     """Refuse a target that exists (unless ``force``), that is a link, that is a file this command reads, or whose
     folder is missing — before any work is done."""
@@ -34,8 +41,7 @@ def check_new(path: Path, force: bool = False, reads: tuple = ()) -> Path:
         if source == path or (source.exists() and path.exists() and os.path.samefile(source, path)):
             raise InvalidData.one("file", str(path), N_("{path} is the file being read; write to another file."),
                                   path=str(path))
-    if os.path.islink(path):
-        raise RuleViolation(N_("{path} is a symbolic link; xueji never writes through a link."), path=str(path))
+    refuse_link(path)
     if path.is_dir():
         raise InvalidData.one("file", str(path), N_("{path} is a folder, not a file."), path=str(path))
     if not path.parent.is_dir():

@@ -10,6 +10,7 @@ from pathlib import Path
 from xueji.domain import audit
 from xueji.domain.access import Action
 from xueji.domain.errors import N_, IntegrityFailure, InvalidData, RuleViolation
+from xueji.files import safe
 from xueji.services import Session
 from xueji.store import copies
 
@@ -41,7 +42,8 @@ def verify_file(path: Path) -> tuple[int, str]:
 def backup(session: Session, destination: str | Path) -> Copy:
     session.require(Action.BACKUP)
     target = Path(destination).expanduser().absolute()
-    if os.path.lexists(target):  # a dangling link too: a backup is never written through a link
+    safe.refuse_link(target)
+    if os.path.exists(target):
         raise RuleViolation(N_("{path} already exists; a backup never overwrites a file."),
                             hint=N_("Give a new name, e.g. with the date in it."), path=str(target))
     if not target.parent.is_dir():
