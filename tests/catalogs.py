@@ -1,32 +1,37 @@
-"""Maintaining the message catalogs (a development tool; Babel is a test dependency, never needed at run time).
+"""Maintaining the message catalogs with pybabel's own commands (Babel is a test dependency, never needed at run time).
 
-    python -m tests.catalogs extract   # source -> locale/xueji.pot
-    python -m tests.catalogs update    # xueji.pot -> <lang>/LC_MESSAGES/xueji.po (translations kept, new ones empty)
-    python -m tests.catalogs compile   # each .po -> .mo
-    python -m tests.catalogs check     # exit 1 and list the problems, if any
+    python -m tests.catalogs extract   # pybabel extract: source -> locale/xueji.pot
+    python -m tests.catalogs update    # pybabel update: xueji.pot -> <lang>/LC_MESSAGES/xueji.po
+    python -m tests.catalogs compile   # pybabel compile: each .po -> .mo
+    python -m tests.catalogs check     # ours: exit 1 and list the problems, if any
 
-Several commands run in order: ``python -m tests.catalogs extract update compile check``.
+Several commands run in order: ``python -m tests.catalogs extract update compile check``. Each of the first three
+runs exactly one ``pybabel`` command (printed as it runs; see ``PYBABEL_*`` below for the options), so a translator
+can run them by hand too. What is ours: the mapping file ``tests/babel.cfg`` with one extractor, ``extract_cli``,
+that adds the help texts of the commands (Typer reads them from docstrings and ``help=``, which pybabel's Python
+extractor cannot see), and ``check`` — placeholders, commands in backticks, options and environment variables kept
+verbatim, nothing untranslated or fuzzy in Chinese, every .mo current.
 
 Messages are the string literals given to ``_()``, ``N_()`` and ``ngettext()`` in the package's Python files.
-``check`` works from the package itself (it extracts in memory and compiles in memory), so it also runs
-against an installed copy, where the ``.pot`` file is not shipped. The other commands write into the
-package's locale folder: run them from an editable install (``pip install -e``), so they write into ``src/``.
-The tool lives beside the tests, not in the package: nothing that runs in production imports Babel (an import
-contract in pyproject.toml holds the package to it).
-Files are rewritten only when their content changes (dates in the header aside), and locations carry no
-line numbers, so catalogs do not churn when code moves.
+``check`` works from the package itself (it extracts into a scratch file), so it also runs against an installed
+copy, where the ``.pot`` file is not shipped. The other commands write into the package's locale folder: run them
+from an editable install (``pip install -e``), so they write into ``src/``.
+Files whose content did not change (dates in the header aside) are left as they were, and locations carry no line
+numbers, so catalogs do not churn when code moves.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from string import Formatter
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -35,15 +40,20 @@ from xueji import __version__
 from xueji.i18n import DOMAIN, LOCALE_DIR
 
 PACKAGE_DIR = Path(xueji.__file__).resolve().parent  # src/xueji (editable) or the installed copy
-SOURCE_ROOT = PACKAGE_DIR.parent  # locations are written relative to this: xueji/cli/app.py
+SOURCE_ROOT = PACKAGE_DIR.parent  # pybabel runs here: locations read xueji/cli/app.py
+REPOSITORY = Path(__file__).resolve().parents[1]  # where `tests` is importable from (the mapping's extractor)
+MAPPING = Path(__file__).resolve().parent / "babel.cfg"
 POT_FILE = LOCALE_DIR / f"{DOMAIN}.pot"
 LOCALES = ("en", "zh_Hans", "zh_Hant")
 # Catalogs in which every message must be translated; in en an empty translation falls back to the msgid.
 MUST_TRANSLATE = ("zh_Hans", "zh_Hant")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-COMMENT_TAGS = ("Translators:",)
-METHOD_MAP = [("**.py", "python")]
 WIDTH = 76
+HEADER = "# Messages of xueji (學籍).\n# Made by pybabel extract (python -m tests.catalogs extract); not by hand.\n#"
+# pybabel's own commands, as run (the file arguments are added where they are known).
+PYBABEL_EXTRACT = ("extract", "-F", str(MAPPING), "-k", "N_", "-c", "Translators:", "-s", "--add-location=file",
+                   "-w", str(WIDTH), "--project=xueji", f"--version={__version__}", f"--header-comment={HEADER}")
+PYBABEL_UPDATE = ("update", "-D", DOMAIN, "--no-fuzzy-matching", "-w", str(WIDTH))
+PYBABEL_COMPILE = ("compile", "-D", DOMAIN)
 _DATE_LINE = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', re.MULTILINE)
 
 
@@ -55,103 +65,89 @@ def mo_path(locale: str) -> Path:
     return LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
+def pybabel(*args: str, cwd: Path | None = None) -> None:
+    """One pybabel command (Babel's own front end), with this repository importable for the mapping's extractor.
+
+    ``-P``: the folder pybabel runs in is not put on the path, so a stray ``tests`` package there cannot stand in
+    for ours."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-P", "-m", "babel.messages.frontend", "-q", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"pybabel {args[0]} failed ({done.returncode}):\n{done.stderr}")
+
+
 # --- extract -----------------------------------------------------------------------------
 
-def _skip_directory(dirname: str) -> bool:
-    name = Path(dirname).name
-    return not (name.startswith(".") or name.startswith("_") or name in ("locale", "data"))
-
-
-def extract_catalog() -> Catalog:
-    """Every message of the package's Python files, as a template catalog (in memory)."""
-    template = Catalog(
-        project="xueji",
-        version=__version__,
-        domain=DOMAIN,
-        charset="utf-8",
-        header_comment=(
-            "# Messages of xueji (學籍).\n"
-            "# Generated by `python -m tests.catalogs extract`; do not edit by hand.\n"
-            "#"
-        ),
-        fuzzy=False,
-    )
-    for filename, lineno, message, comments, context in extract_from_dir(
-        PACKAGE_DIR,
-        METHOD_MAP,
-        keywords=KEYWORDS,
-        comment_tags=COMMENT_TAGS,
-        strip_comment_tags=True,
-        directory_filter=_skip_directory,
-    ):
-        location = (Path(PACKAGE_DIR.name, filename).as_posix(), lineno)
-        template.add(message, None, [location], auto_comments=comments, context=context)
-    # The help texts of commands and options (docstrings and help=), as the command line shows them.
+def extract_cli(fileobj, keywords, comment_tags, options):
+    """pybabel extractor for cli/app.py (tests/babel.cfg): its own messages, then every help text of the commands."""
+    from babel.messages.extract import extract_python
     from typer.main import get_command
 
     from xueji.cli import helptext
     from xueji.cli.app import app
 
+    yield from extract_python(fileobj, keywords, comment_tags, options)
     for text in helptext.texts(get_command(app)):
-        if text not in template:
-            template.add(text, None, [("xueji/cli/app.py", 0)], auto_comments=["help text"])
-    return template
+        yield 0, None, text, ["help text"]
 
 
-def extract(pot: Path = POT_FILE) -> Catalog:
-    """Write the template ``xueji.pot`` from the source; returns it."""
-    template = extract_catalog()
-    _write_po_file(pot, template)
-    return template
+def _extract_into(pot: Path) -> None:
+    pybabel(*PYBABEL_EXTRACT, "-o", str(pot), PACKAGE_DIR.name, cwd=SOURCE_ROOT)
+
+
+def extract_catalog() -> Catalog:
+    """Every message of the package (pybabel extract into a scratch file), as a template catalog."""
+    with tempfile.TemporaryDirectory() as scratch:
+        pot = Path(scratch) / f"{DOMAIN}.pot"
+        _extract_into(pot)
+        return read_pot(pot)
+
+
+def extract(pot: Path | None = None) -> bool:
+    """pybabel extract into ``xueji.pot``; True if it changed (beyond its dates)."""
+    pot = pot or POT_FILE
+    old = pot.read_bytes() if pot.exists() else None
+    _extract_into(pot)
+    return _keep_if_only_dates(pot, old)
+
+
+def _keep_if_only_dates(path: Path, old: bytes | None) -> bool:
+    """Put the old bytes back if only the header's dates changed; True if the file really changed."""
+    if old is None:
+        return True
+    new = path.read_bytes()
+    if _DATE_LINE.sub("", new.decode("utf-8")) == _DATE_LINE.sub("", old.decode("utf-8")):
+        path.write_bytes(old)
+        return False
+    return True
 
 
 # --- update ------------------------------------------------------------------------------
 
-def _new_catalog(locale: str, template: Catalog) -> Catalog:
-    catalog = Catalog(
-        locale=locale,
-        domain=DOMAIN,
-        project="xueji",
-        version=__version__,
-        charset="utf-8",
-        header_comment=(
-            f"# {locale} messages of xueji (學籍).\n"
-            "# Kept in step with the source by `python -m tests.catalogs update`.\n"
-            "#"
-        ),
-        language_team=locale,
-        last_translator="xueji",
-        fuzzy=False,
-    )
-    catalog.update(template, no_fuzzy_matching=True)
-    return catalog
-
-
 def update(template: Catalog | None = None) -> list[Path]:
-    """Bring each .po in step with the template (the .pot, or the source if none is given and no .pot exists).
+    """pybabel update: each .po in step with the template (``xueji.pot``, or ``template`` when given).
 
-    Translations of unchanged msgids are kept; new messages are added untranslated (never guessed from a
-    similar msgid); messages gone from the source are kept at the end of the file as obsolete (``#~``)
-    entries, which are not compiled. Returns the files written.
+    Translations of unchanged msgids are kept; new messages are added untranslated (never guessed from a similar
+    msgid: ``--no-fuzzy-matching``); messages gone from the source stay at the end as obsolete (``#~``) entries,
+    which are not compiled. Returns the files that changed.
     """
-    if template is None:
-        template = read_pot() if POT_FILE.exists() else extract_catalog()
-    written = []
-    for locale in LOCALES:
-        path = po_path(locale)
-        if path.exists():
-            catalog = read_catalog(locale)
-            catalog.update(template, no_fuzzy_matching=True)
-        else:
-            catalog = _new_catalog(locale, template)
-        catalog.fuzzy = False
-        if _write_po_file(path, catalog):
-            written.append(path)
-    return written
+    before = {locale: po_path(locale).read_bytes() if po_path(locale).exists() else None for locale in LOCALES}
+    with tempfile.TemporaryDirectory() as scratch:
+        pot = POT_FILE
+        if template is not None or not POT_FILE.exists():
+            pot = Path(scratch) / f"{DOMAIN}.pot"
+            if template is None:
+                _extract_into(pot)
+            else:
+                _write_po_file(pot, template)
+        for locale in LOCALES:
+            pybabel(*PYBABEL_UPDATE, "-i", str(pot), "-d", str(LOCALE_DIR), "-l", locale, "--init-missing")
+    return [po_path(locale) for locale in LOCALES if _keep_if_only_dates(po_path(locale), before[locale])]
 
 
-def read_pot(path: Path = POT_FILE) -> Catalog:
-    with open(path, "rb") as handle:
+def read_pot(path: Path | None = None) -> Catalog:
+    with open(path or POT_FILE, "rb") as handle:
         return read_po(handle, domain=DOMAIN)
 
 
@@ -167,12 +163,10 @@ def _po_bytes(catalog: Catalog) -> bytes:
 
 
 def _write_po_file(path: Path, catalog: Catalog) -> bool:
-    """Write unless only the header dates would change; True if written."""
+    """Write a catalog as pybabel would (the tests spoil copies with it); True if written."""
     data = _po_bytes(catalog)
-    if path.exists():
-        old = path.read_bytes()
-        if _DATE_LINE.sub("", old.decode("utf-8")) == _DATE_LINE.sub("", data.decode("utf-8")):
-            return False
+    if path.exists() and path.read_bytes() == data:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return True
@@ -181,22 +175,18 @@ def _write_po_file(path: Path, catalog: Catalog) -> bool:
 # --- compile -----------------------------------------------------------------------------
 
 def _mo_bytes(catalog: Catalog) -> bytes:
+    """What pybabel compile writes for ``catalog`` (the same writer): used by check to see a stale .mo."""
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
 
 
 def compile_catalogs() -> list[Path]:
-    """Compile each .po into its .mo (fuzzy and untranslated entries left out); returns the files written."""
-    written = []
+    """pybabel compile: each .po into its .mo (fuzzy and untranslated entries left out); returns the files changed."""
+    before = {locale: mo_path(locale).read_bytes() if mo_path(locale).exists() else None for locale in LOCALES}
     for locale in LOCALES:
-        data = _mo_bytes(read_catalog(locale))
-        path = mo_path(locale)
-        if path.exists() and path.read_bytes() == data:
-            continue
-        path.write_bytes(data)
-        written.append(path)
-    return written
+        pybabel(*PYBABEL_COMPILE, "-d", str(LOCALE_DIR), "-l", locale)
+    return [mo_path(locale) for locale in LOCALES if mo_path(locale).read_bytes() != before[locale]]
 
 
 # --- check -------------------------------------------------------------------------------
@@ -340,15 +330,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="one or more of: " + ", ".join(COMMANDS))
     args = parser.parse_args(argv)
     status = 0
-    template = None
     for command in args.commands:
         if command == "extract":
-            template = extract_catalog()
-            written = _write_po_file(POT_FILE, template)
-            print(f"extract: {sum(1 for m in template if m.id)} messages "
+            written = extract()
+            print(f"extract: {sum(1 for m in read_pot() if m.id)} messages "
                   + (f"written to {_shown(POT_FILE)}" if written else f"({_shown(POT_FILE)} unchanged)"))
         elif command == "update":
-            written = update(template)
+            written = update()
             for path in written:
                 print(f"update: wrote {_shown(path)}")
             if not written:

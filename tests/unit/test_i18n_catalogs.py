@@ -47,6 +47,16 @@ def test_every_catalog_holds_every_message_the_source_marks():
         assert source <= held, (locale, sorted(source - held))
 
 
+def test_pybabel_extract_with_our_mapping_finds_messages_and_the_commands_help_texts():
+    """Issue 12: extraction is pybabel's own command; tests/babel.cfg adds one extractor for the help texts."""
+    template = catalogs.extract_catalog()
+    help_text = template.get("Configuration file (default: $XUEJI_CONFIG or ./config.toml).")
+    assert help_text is not None and "help text" in help_text.auto_comments
+    assert [path for path, _line in help_text.locations] == ["xueji/cli/app.py"]
+    marked = template.get("No student has the number {student_no}.")
+    assert marked is not None and all(line is None for _path, line in marked.locations)
+
+
 def test_the_chinese_catalogs_use_one_plural_form():
     for locale in catalogs.MUST_TRANSLATE:
         assert catalogs.read_catalog(locale).num_plurals == 1
