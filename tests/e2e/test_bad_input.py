@@ -62,6 +62,22 @@ def test_a_national_code_written_as_a_number_is_refused(xj, workdir):
     assert "national_code" in one_line(result) and '"050101"' in result.stderr
 
 
+@pytest.mark.parametrize("which", ["config.toml", "codes.toml"])
+def test_a_configuration_or_code_table_in_another_encoding_is_one_line_naming_the_file(xj, workdir, which):
+    """A file saved as GBK by an editor (issue 12): exit 4, one line naming the file, nothing written."""
+    path = workdir / which
+    text = path.read_text(encoding="utf-8") if path.exists() else '[colleges.06]\nname = "藝術學院"\n'
+    path.write_bytes(text.encode("big5"))  # Big5, as a Taiwan editor saves it: not UTF-8
+    assert text.encode("big5") != text.encode("utf-8")
+    before = (workdir / "xueji.db").read_bytes()
+    result = xj("enroll", "--name", "張三", "--gender", "男", "--birth-date", "2005-03-01", "--id-number",
+                "11010520050301001X", "--college", "01", "--major", "01", "--class", "01", "--year", "2025")
+    assert result.exit_code == 4, result.output
+    line = one_line(result)
+    assert which in line and "Traceback" not in result.output
+    assert (workdir / "xueji.db").read_bytes() == before
+
+
 @pytest.mark.parametrize("value", ["inf", "nan", "1e308", "-1", "0"])
 def test_a_busy_timeout_out_of_range_is_refused(xj, workdir, value):
     path = workdir / "c.toml"

@@ -116,7 +116,8 @@ def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_ver
     conn.commit()
     assert conn.execute("SELECT count(*) FROM ledger").fetchone()[0] == 3
     assert migrations.pending(conn) == ["m007_the_schema_refuses_what_the_rules_refuse",
-                                        "m008_names_for_readers_of_the_file"]
+                                        "m008_names_for_readers_of_the_file",
+                                        "m009_requests_without_an_unused_basis"]
     conn.close()
     store = Store(path)  # opening applies what is pending
     try:
@@ -126,6 +127,8 @@ def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_ver
                 "idx_events_kind_effective", "idx_access_log_operator_at"} <= names  # the table's own came back
         assert "CHECK" in store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'students'").fetchone()[0]
         assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert "basis" not in {row[1] for row in store.conn.execute("PRAGMA table_info(requests)")}
+        assert store.conn.execute("SELECT status FROM requests WHERE id = 1").fetchone()[0] == "rejected"
         session = Session(store, "inspector")
         report = audit.verify(session)
         assert (report.events, report.entries, report.breaks) == (2, 3, [])  # both chains, after every upgrade
@@ -206,3 +209,22 @@ def test_m008_s_frozen_names_are_the_catalogs_names():
                 assert i18n._(GENDERS[code]) == text
     finally:
         i18n.set_language("en")
+
+
+@pytest.mark.parametrize("version", [(3, 34, 1), sqlite3.sqlite_version_info])
+def test_m009_drops_the_unused_basis_column_on_old_and_new_sqlite(tmp_path, monkeypatch, version):
+    """ALTER TABLE … DROP COLUMN needs SQLite 3.35; an older one rebuilds the table. Rows stay, the column goes."""
+    from sqlite_utils import Database
+
+    conn = sqlite3.connect(tmp_path / "x.db")
+    db = Database(conn, execute_plugins=False)
+    for name, fn in migrations.MIGRATIONS[:8]:
+        fn(db)
+    conn.execute("INSERT INTO requests (id, action, college, student_no, payload, status, submitted_by, submitted_at) "
+                 "VALUES (7, 'withdraw', '01', '202301010101', '{\"basis\": {}}', 'pending', 'clerk', "
+                 "'2023-10-02T00:00:00+00:00')")
+    monkeypatch.setattr(migrations.sqlite3, "sqlite_version_info", version)
+    migrations.MIGRATIONS[8][1](db)
+    assert [row[1] for row in conn.execute("PRAGMA table_info(requests)")].count("basis") == 0
+    assert conn.execute("SELECT id, payload, status FROM requests").fetchall() == [(7, '{"basis": {}}', "pending")]
+    conn.close()

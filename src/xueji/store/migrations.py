@@ -393,6 +393,17 @@ def m008_names_for_readers_of_the_file(db) -> None:
         "LEFT JOIN colleges c ON c.code = s.college LEFT JOIN majors m ON m.college = s.college AND m.code = s.major")
 
 
+@migration
+def m009_requests_without_an_unused_basis(db) -> None:
+    """``requests.basis`` (m002) was never written: a request's basis — the last event of each student it names,
+    which approval compares with the record — lives in its payload. The empty column goes, so that nobody reads
+    meaning into it (issue 12)."""
+    if sqlite3.sqlite_version_info >= (3, 35, 0):
+        db.conn.execute("ALTER TABLE requests DROP COLUMN basis")
+    else:  # an older SQLite: the same table rebuilt without it
+        db["requests"].transform(drop={"basis"})
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}
