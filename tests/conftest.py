@@ -15,7 +15,7 @@ from xueji.domain.model import PersonInput
 from xueji.domain.validate import check_character
 from xueji.services import Session
 from xueji.services.setup import init
-from xueji.store.db import Store
+from xueji.store.sqlite import Store
 
 TODAY = date(2026, 11, 28)
 

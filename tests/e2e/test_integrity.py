@@ -98,7 +98,7 @@ def test_the_migration_chains_the_events_of_a_database_from_the_previous_version
     from sqlite_utils import Database
 
     from xueji.store import migrations
-    from xueji.store.db import Store
+    from xueji.store.sqlite import Store
 
     path = tmp_path / "v2.db"
     conn = sqlite3.connect(path)

@@ -341,7 +341,7 @@ def test_a_python_caller_of_the_services_gets_the_same_masking_and_the_same_log_
     from xueji.domain.access import PersonView, Role
     from xueji.domain.errors import PermissionDenied
     from xueji.services import Look, Session, queries
-    from xueji.store.db import Store
+    from xueji.store.sqlite import Store
 
     config = cfg.load(school / "config.toml")
     store = Store(config.database)
@@ -476,7 +476,7 @@ def test_a_database_that_is_not_xuejis_is_refused_and_left_untouched(xj, workdir
 def test_a_unit_of_work_rolls_back_unless_committed_and_nested_work_uses_savepoints(workdir, session):
     from tests.conftest import person
     from xueji.services import registry
-    from xueji.store.db import Store
+    from xueji.store.sqlite import Store
 
     for seq in range(4):  # the students the looks below name (an access-log entry names students who exist)
         registry.enroll(session, person(seq), college="01", major="01", klass="01", year="2023", date="2023-09-01")

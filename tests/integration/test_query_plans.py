@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from xueji.store.db import Store
+from xueji.store.sqlite import Store
 from xueji.store.repository import Repository
 
 KEYS = [("1", f"11010520050301{i:04d}") for i in range(3)]

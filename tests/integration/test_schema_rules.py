@@ -11,7 +11,7 @@ from xueji.domain.status import Status
 from xueji.domain.validate import ID_TYPES, _GENDER_ALIASES
 from xueji.services import registry
 from xueji.store import migrations
-from xueji.store.db import Store
+from xueji.store.sqlite import Store
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from xueji import config as cfg
 from xueji.domain.errors import ConfigError, DatabaseBusy
 from xueji.services import Session, registry
 from xueji.store import migrations
-from xueji.store.db import Store
+from xueji.store.sqlite import Store
 
 
 def test_a_new_database_gets_every_migration_recorded_by_name(tmp_path):

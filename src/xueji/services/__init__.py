@@ -11,7 +11,7 @@ from xueji.domain.codetable import CodeTable
 from xueji.domain.errors import N_, ConfigError, PermissionDenied, UnknownStudent
 from xueji.domain.model import Event, Student
 from xueji.domain.suspension import SuspensionLimits
-from xueji.store.db import Store
+from xueji.store.sqlite import Store
 
 
 @dataclass
@@ -97,6 +97,6 @@ def os_account() -> str:
 def storage_failure(error: BaseException):
     """The xueji error for a failure of the database engine (busy past the timeout, disk full, read-only…), or None
     when ``error`` is not one: the CLI asks here, and never handles the engine's own exceptions."""
-    from xueji.store.db import storage_failure as translated
+    from xueji.store.sqlite import storage_failure as translated
 
     return translated(error)

@@ -13,7 +13,7 @@ from xueji.domain.model import PersonInput
 from xueji.domain.validate import check_character
 from xueji.services import Session, registry
 from xueji.services.setup import init
-from xueji.store.db import Store
+from xueji.store.sqlite import Store
 from xueji.store.repository import StudentFilter
 
 MARKER = ".xueji-demo"

@@ -18,7 +18,7 @@ from xueji.domain.codetable import CodeTable
 from xueji.domain.errors import N_, IntegrityFailure, InvalidData, PermissionDenied, RuleViolation
 from xueji.domain.suspension import SuspensionLimits
 from xueji.services import Session, os_account
-from xueji.store.db import Store
+from xueji.store.sqlite import Store
 
 _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from xueji import config as cfg
 from xueji.domain.errors import N_, ConfigError
-from xueji.store.db import Store
+from xueji.store.sqlite import Store
 
 
 @dataclass

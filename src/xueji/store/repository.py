@@ -119,12 +119,25 @@ class Repository:
     def __init__(self, conn: sqlite3.Connection, store=None):
         self.conn = conn
         self.store = store
-        self._db = None
         self.committed = False
 
     def commit(self) -> None:
         """The use case is done: keep its work (the unit of work rolls back on leaving otherwise)."""
         self.committed = True
+
+    # --- what differs between engines (store/postgres.py overrides these) ------------------------------------------
+    CONTAINS = "instr({}, ?) > 0"  # a name key containing a search text
+
+    def _insert_id(self, sql: str, params: tuple) -> int:
+        """Insert one row and return the id the engine gave it."""
+        return self.conn.execute(sql, params).lastrowid
+
+    def _chain_head(self, table: str) -> tuple[int, str] | None:
+        """(id, hash) of the last row of a chain (events or ledger), or None; the caller holds the write lock."""
+        return self.conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+
+    def _advance_head(self, table: str, row_id: int, digest: str) -> None:
+        """After appending to a chain: SQLite reads its head from the chain itself; PostgreSQL keeps it in a row."""
 
     @property
     def db(self):
@@ -215,13 +228,16 @@ class Repository:
         return students
 
     def update(self, student: Student) -> None:
-        self.db["students"].update(student.id, _student_values(student))
-        self.conn.execute("INSERT OR REPLACE INTO name_keys (student_id, key) VALUES (?, ?)",
+        values = _student_values(student)
+        self.conn.execute(f"UPDATE students SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                          (*values.values(), student.id))
+        self.conn.execute("INSERT INTO name_keys (student_id, key) VALUES (?, ?) "
+                          "ON CONFLICT (student_id) DO UPDATE SET key = excluded.key",
                           (student.id, search_key(student.person.name)))
 
     def query(self, f: StudentFilter, limit: int) -> tuple[list[Student], int]:
         """Students matching ``f``, newest first, at most ``limit`` (0: all), and how many match in all."""
-        clause, params = _where(f)
+        clause, params = _where(f, self.CONTAINS)
         sql = f"SELECT {_STUDENT_COLUMNS} FROM students{clause} ORDER BY id DESC"
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -231,7 +247,7 @@ class Repository:
             if f.name and replace(f, name=None) == StudentFilter():  # by name alone: count the keys, not students
                 variants = search_texts(f.name)
                 total = self.conn.execute(
-                    "SELECT count(*) FROM name_keys WHERE " + " OR ".join("instr(key, ?) > 0" for _ in variants),
+                    "SELECT count(*) FROM name_keys WHERE " + " OR ".join(self.CONTAINS.format("key") for _ in variants),
                     variants).fetchone()[0]
             else:
                 total = self.conn.execute(f"SELECT count(*) FROM students{clause}", params).fetchone()[0]
@@ -245,8 +261,9 @@ class Repository:
         """Append events to the audit chain (the caller holds the write lock): each event is hashed with the
         student's record after it and the hash of the event before it."""
         recorded = now()
-        last = self.conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        last = self._chain_head("events")
         first_id, prev = ((last[0] or 0) + 1, last[1] or audit.GENESIS) if last else (1, audit.GENESIS)
+        appended = [0]
 
         def rows():  # streamed to executemany: 100 000 hashed rows are never held at once
             nonlocal prev
@@ -263,6 +280,7 @@ class Repository:
                 digest = audit.event_hash_of(values, event.account, prev)
                 yield (values[0], student.id, *values[2:], event.account, prev, digest)
                 prev = digest
+                appended[0] += 1
 
         self.conn.executemany(
             "INSERT INTO events (id, student_id, kind, jyt_code, effective_date, recorded_at, operator, reason, doc_no, "
@@ -270,6 +288,8 @@ class Repository:
             "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows(),
         )
+        if appended[0]:
+            self._advance_head("events", first_id + appended[0] - 1, prev)
 
     # --- the audit chain ---------------------------------------------------------------------
     def chain_events(self, student_no: str | None = None, since: str | None = None, kind: str | None = None):
@@ -417,11 +437,10 @@ class Repository:
         row = {"action": action, "college": college, "student_no": student_no,
                "payload": json.dumps(payload, ensure_ascii=False, default=str), "submitted_by": who,
                "submitted_at": now(), "account": account}
-        cursor = self.conn.execute(
+        row["id"] = self._insert_id(
             "INSERT INTO requests (action, college, student_no, payload, status, submitted_by, submitted_at, account) "
             "VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)",
             (action, college, student_no, row["payload"], who, row["submitted_at"], account))
-        row["id"] = cursor.lastrowid
         self._ledger("request", row["id"], row["submitted_at"], account, who, audit.body("request", row))
         return row["id"]
 
@@ -455,10 +474,9 @@ class Repository:
                "filters": json.dumps(entry["filters"], ensure_ascii=False, default=str, sort_keys=True),
                "shown": len(students), "revealed": int(entry["revealed"]), "purpose": entry.get("purpose"),
                "requester": entry.get("requester"), "proof": entry.get("proof")}
-        cursor = self.conn.execute(
+        row["id"] = self._insert_id(
             "INSERT INTO access_log (at, operator, account, command, filters, shown, revealed, purpose, requester, proof) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tuple(row.values()))
-        row["id"] = cursor.lastrowid
         self.conn.executemany("INSERT INTO access_log_students (access_id, student_no) VALUES (?, ?)",
                               ((row["id"], no) for no in students))
         self._ledger("access", row["id"], row["at"], row["account"], row["operator"],
@@ -498,9 +516,9 @@ class Repository:
                      account: str | None) -> dict:
         row = {"name": name, "role": role, "college": college, "act_as": int(act_as), "added_at": now(),
                "added_by": by, "added_account": account, "ended_at": None, "ended_by": None, "end_reason": None}
-        cursor = self.conn.execute(
-            f"INSERT INTO operators ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", tuple(row.values()))
-        row = {"id": cursor.lastrowid, **row}
+        row = {"id": self._insert_id(
+            f"INSERT INTO operators ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", tuple(row.values())),
+            **row}
         self._ledger("operator", row["id"], row["added_at"], account, by, audit.body("operator", row))
         return row
 
@@ -513,13 +531,15 @@ class Repository:
 
     # --- the ledger ------------------------------------------------------------------------------
     def _ledger(self, kind: str, ref: int, at: str, account: str | None, operator: str | None, text: str) -> None:
-        last = self.conn.execute("SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1").fetchone()
+        last = self._chain_head("ledger")
         entry = {"id": (last[0] + 1) if last else 1, "kind": kind, "ref": ref, "at": at, "account": account,
                  "operator": operator, "body": text}
         prev = last[1] if last else audit.GENESIS
+        digest = audit.ledger_hash(entry, prev)
         self.conn.execute("INSERT INTO ledger (id, kind, ref, at, account, operator, body, prev_hash, hash) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (*entry.values(), prev, audit.ledger_hash(entry, prev)))
+                          (*entry.values(), prev, digest))
+        self._advance_head("ledger", entry["id"], digest)
 
     def ledger_entries(self):
         keys = audit.LEDGER_FIELDS + ("prev_hash", "hash")
@@ -550,7 +570,7 @@ class Repository:
         """(last event id, its hash) and (last ledger id, its hash): what a witness writes down."""
         heads = []
         for table in ("events", "ledger"):
-            row = self.conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+            row = self._chain_head(table)
             heads.append((row[0], row[1]) if row else (0, audit.GENESIS))
         return heads[0], heads[1]
 
@@ -565,7 +585,7 @@ class Repository:
 
     def counts(self, f: StudentFilter, dimensions: list[str]) -> list[tuple]:
         columns = [self._DIMENSION_COLUMNS[d] for d in dimensions]
-        where, params = _where(f)
+        where, params = _where(f, self.CONTAINS)
         return self.conn.execute(
             f"SELECT {', '.join(columns)}, count(*) FROM students{where} GROUP BY {', '.join(columns)} "
             f"ORDER BY {', '.join(columns)}", params).fetchall()
@@ -608,7 +628,7 @@ def _clause(conditions: list[tuple[str, object]]) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(c for c, _ in used)) if used else "", [v for _, v in used]
 
 
-def _where(f: StudentFilter) -> tuple[str, list]:
+def _where(f: StudentFilter, contains: str = "instr({}, ?) > 0") -> tuple[str, list]:
     clause, params = _clause([
         ("student_no = ?", f.student_no), ("id_number = ?", f.id_number), ("cur_year = ?", f.year),
         ("cur_college = ?", f.college), ("cur_major = ?", f.major), ("cur_class = ?", f.klass),
@@ -618,7 +638,7 @@ def _where(f: StudentFilter) -> tuple[str, list]:
         variants = search_texts(f.name)
         # Correlated, so that newest-first with a limit stops at the limit instead of searching every key first.
         condition = ("EXISTS (SELECT 1 FROM name_keys k WHERE k.student_id = students.id AND ("
-                     + " OR ".join("instr(k.key, ?) > 0" for _ in variants) + "))")
+                     + " OR ".join(contains.format("k.key") for _ in variants) + "))")
         clause += (" AND " if clause else " WHERE ") + condition
         params.extend(variants)
     if f.statuses:
