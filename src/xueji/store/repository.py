@@ -139,14 +139,6 @@ class Repository:
     def _advance_head(self, table: str, row_id: int, digest: str) -> None:
         """After appending to a chain: SQLite reads its head from the chain itself; PostgreSQL keeps it in a row."""
 
-    @property
-    def db(self):
-        if self._db is None:
-            from sqlite_utils import Database  # writes only: reads stay on the plain connection
-
-            self._db = Database(self.conn, execute_plugins=False)
-        return self._db
-
     # --- numbers -------------------------------------------------------------------------
     def highest_seat(self, prefix: str) -> int | None:
         """The highest seat ever issued in a class (the ten-digit prefix of its numbers)."""
