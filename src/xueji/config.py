@@ -16,6 +16,7 @@ from xueji.domain.codetable import CodeTable, College, Major
 from xueji.domain.errors import N_, ConfigError, InvalidData, Msgid, RuleViolation
 from xueji.domain.order import ORDERS
 from xueji.domain.suspension import SuspensionLimits
+from xueji.store import is_url
 
 CONFIG_NAME = "config.toml"
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
@@ -251,6 +252,25 @@ def _values(data: dict, path: Path) -> dict:
     return values
 
 
+def database_location(value: str, base: Path, where: str) -> Path | str:
+    """A registry's location: a PostgreSQL URL as given (never with a password in it), or a file relative to
+    ``base``. ``where`` names the setting or option for the refusal."""
+    value = value.strip()
+    if is_url(value):
+        from urllib.parse import urlsplit
+
+        try:
+            password = urlsplit(value).password
+        except ValueError:
+            password = None
+        if password is not None or "password=" in value.lower():
+            raise ConfigError(N_("{setting} holds a password: nothing was done."), setting=where,
+                              hint=N_("Keep passwords in ~/.pgpass (or $PGPASSFILE, a service file), never in a "
+                                      "command line or a configuration file."))
+        return value
+    return base / Path(value).expanduser()
+
+
 def load(path: Path) -> Config:
     data = _read_toml(path)
     _settings(data, path, SETTINGS)
@@ -258,7 +278,7 @@ def load(path: Path) -> Config:
     base = path.parent
     config = Config(path=path)
     config.school = values["school"]
-    config.database = base / Path(values["database"]).expanduser()
+    config.database = database_location(values["database"], base, "database")
     config.code_table_path = base / Path(values["code_table"]).expanduser()
     config.locale = values["locale"]
     config.busy_timeout = float(values["busy_timeout"])

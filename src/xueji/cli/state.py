@@ -55,9 +55,13 @@ class State:
     def operator(self) -> str:
         return (self.operator_option or os.environ.get("XUEJI_OPERATOR") or "").strip() or os_login()
 
-    def database_override(self) -> Path | None:
+    def database_override(self) -> Path | str | None:
+        """--db or $XUEJI_DB: a file (made absolute) or a PostgreSQL URL (as given; a password in it is refused)."""
         value = self.db_option or os.environ.get("XUEJI_DB")
-        return Path(value).expanduser().absolute() if value else None
+        if not value:
+            return None
+        location = cfg.database_location(value, Path.cwd(), "--db" if self.db_option else "$XUEJI_DB")
+        return location.absolute() if isinstance(location, Path) else location
 
     def session(self, needs_codes: bool = True):
         """The session for this command, opened once: the registry, the code table, and who is working (decided by

@@ -11,14 +11,14 @@ from xueji.domain.codetable import CodeTable
 from xueji.domain.errors import N_, ConfigError, PermissionDenied, UnknownStudent
 from xueji.domain.model import Event, Student
 from xueji.domain.suspension import SuspensionLimits
-from xueji.store.sqlite import Store
+from xueji.store import open_store  # noqa: F401  (the services open registries through it)
 
 
 @dataclass
 class Session:
     """What every use case needs: the store, the code table, the limits, who is working and what day it is."""
 
-    store: Store
+    store: object  # the store of store/sqlite.py or store/postgres.py: one interface
     operator: str
     today: date = field(default_factory=date.today)
     codes_table: CodeTable | None = None
@@ -97,6 +97,6 @@ def os_account() -> str:
 def storage_failure(error: BaseException):
     """The xueji error for a failure of the database engine (busy past the timeout, disk full, read-only…), or None
     when ``error`` is not one: the CLI asks here, and never handles the engine's own exceptions."""
-    from xueji.store.sqlite import storage_failure as translated
+    from xueji.store import storage_failure as translated
 
     return translated(error)

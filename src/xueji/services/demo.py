@@ -13,7 +13,7 @@ from xueji.domain.model import PersonInput
 from xueji.domain.validate import check_character
 from xueji.services import Session, registry
 from xueji.services.setup import init
-from xueji.store.sqlite import Store
+from xueji.store import open_store
 from xueji.store.repository import StudentFilter
 
 MARKER = ".xueji-demo"
@@ -168,7 +168,7 @@ def build(folder: Path, operator: str, language: str, today: date | None = None,
     _prepare(folder)
     setup = init(folder / "config.toml", script=script)
     config = cfg.load(setup.config_path)
-    session = Session(Store(setup.database_path, config.busy_timeout), operator, today, config.codes, config.limits)
+    session = Session(open_store(setup.database_path, config.busy_timeout), operator, today, config.codes, config.limits)
     lists = _admissions(folder, local)
     rng = random.Random(2023)
     latest = newest if year is not None else today.year if today.month >= 9 else today.year - 1

@@ -18,7 +18,7 @@ from xueji.domain.codetable import CodeTable
 from xueji.domain.errors import N_, IntegrityFailure, InvalidData, PermissionDenied, RuleViolation
 from xueji.domain.suspension import SuspensionLimits
 from xueji.services import Session, os_account
-from xueji.store.sqlite import Store
+from xueji.store import open_store
 
 _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
 
@@ -27,9 +27,9 @@ def open_session(database: Path, *, busy_timeout: float = 10.0, codes: CodeTable
                  limits: SuspensionLimits | None = None, requested: str | None = None,
                  configured: dict[str, OperatorEntry] | None = None, witness: Path | None = None) -> Session:
     """Open the registry and find out who is working; PermissionDenied (exit 6) for an account it does not know."""
-    store = Store(database, busy_timeout)
+    store = open_store(database, busy_timeout)
     try:
-        account = os_account()
+        account = store.login() or os_account()  # the database login on PostgreSQL; else the OS account
         session = Session(store, account, codes_table=codes, limits=limits or SuspensionLimits(), account=account)
         operator = identify(session, requested, configured)
         session.operator, session.role, session.scope = operator.name, operator.role, operator.scope

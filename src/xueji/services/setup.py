@@ -7,7 +7,7 @@ from pathlib import Path
 
 from xueji import config as cfg
 from xueji.domain.errors import N_, ConfigError
-from xueji.store.sqlite import Store
+from xueji.store import open_store
 
 
 @dataclass
@@ -43,24 +43,23 @@ def init(config_path: Path, database_override: Path | None = None, *, locale: st
             raise ConfigError(N_("Cannot create {path}: {detail}."), path=str(config_path), detail=error.strerror) from None
     config = cfg.load(config_path)
     database = database_override or config.database
-    existed = database.exists()
-    store = Store(database, config.busy_timeout, create=True)
+    store = open_store(database, config.busy_timeout, create=True)
     try:
         if config.operators and not store.reader().has_operators():
             # The registry's first operators; from now on they live in the registry, not in this file.
             from xueji.services import Session, os_account
             from xueji.services.identity import _import
 
-            account = os_account()
+            account = store.login() or os_account()
             _import(Session(store, account, account=account), config.operators, by=account)
         if not store.read_only:
             name_codes(store, config.codes)
     finally:
         store.close()
-    return InitResult(config_path, created, database, not existed)
+    return InitResult(config_path, created, database, store.created)
 
 
-def name_codes(store: Store, codes) -> None:
+def name_codes(store, codes) -> None:
     """The code table's names into the database, for whoever reads the file with other tools (`init` after a hand
     edit of the code table brings them up to date)."""
     with store.transaction() as repo:

@@ -132,8 +132,9 @@ class Repository:
         """Insert one row and return the id the engine gave it."""
         return self.conn.execute(sql, params).lastrowid
 
-    def _chain_head(self, table: str) -> tuple[int, str] | None:
-        """(id, hash) of the last row of a chain (events or ledger), or None; the caller holds the write lock."""
+    def _chain_head(self, table: str, lock: bool = True) -> tuple[int, str] | None:
+        """(id, hash) of the last row of a chain (events or ledger), or None; ``lock``: the caller is about to append
+        (and holds the write lock)."""
         return self.conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
 
     def _advance_head(self, table: str, row_id: int, digest: str) -> None:
@@ -318,7 +319,7 @@ class Repository:
         column = {"events": "recorded_at", "ledger": "at"}[table]
         return self.conn.execute(
             f"SELECT id, {column}, prev FROM (SELECT id, {column}, lag({column}) OVER (ORDER BY id) AS prev "
-            f"FROM {table}) WHERE {column} < prev")
+            f"FROM {table}) AS t WHERE {column} < prev")
 
     def events_naming_operators(self, since: str):
         """(id, recorded at, operator, submitted by, approved by) of every event from the first recorded at or
@@ -562,7 +563,7 @@ class Repository:
         """(last event id, its hash) and (last ledger id, its hash): what a witness writes down."""
         heads = []
         for table in ("events", "ledger"):
-            row = self._chain_head(table)
+            row = self._chain_head(table, lock=False)
             heads.append((row[0], row[1]) if row else (0, audit.GENESIS))
         return heads[0], heads[1]
 

@@ -19,12 +19,15 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 class Store:
     """A connection to one registry file. ``transaction()`` is the unit of work."""
 
+    engine = "sqlite"
+
     def __init__(self, path: Path, busy_timeout: float = 10.0, create: bool = False):
         # The file itself, not a link to it: a link in a read-only folder must not make the registry read-only
         # (a reveal from it could not be logged), and SQLite keeps its -wal and -shm beside the real file.
         self.path = Path(os.path.realpath(Path(path).expanduser()))
         self._depth = 0
         self.witness = None  # called with the heads after every commit when audit.witness is configured
+        self.created = not self.path.exists()
         if not self.path.exists():
             if not create:
                 raise ConfigError(
@@ -63,6 +66,10 @@ class Store:
             if self.read_only:
                 raise self._read_only_error()
             self._upgrade()
+
+    def login(self) -> None:
+        """A file has no logins: who is working is the OS account running the process (the services ask it)."""
+        return None
 
     def _read_only_error(self) -> ConfigError:
         return ConfigError(N_("The database {path} is read-only: nothing was changed."),

@@ -1,0 +1,289 @@
+"""PostgreSQL: one registry for many desks, where the database itself enforces what a file can only ask politely.
+
+- **Identity** is the login (``session_user``), mapped to an operator of the registry by the services.
+- **College scope** by row-level security: a login in ``xueji_college`` sees and touches only its college's students,
+  their events, name keys and requests — from ``psql`` too.
+- **Append-only history** by grants: no role has UPDATE or DELETE on events, the ledger or the access log (and
+  triggers refuse it even to the owner). The chains' heads live in one row each (``heads``), read ``FOR UPDATE``.
+- **Masking** by views: ``xueji_viewer`` has no grant on the base tables of students and events; its search path
+  finds ``masked.students`` and ``masked.events`` first (ID numbers as 110105********002X, birth dates as the year).
+- Writers take one transaction-scoped advisory lock (the equivalent of SQLite's BEGIN IMMEDIATE): seats, ids and
+  the chains advance one writer at a time; readers never wait.
+
+psycopg is imported only when a ``postgresql://`` location is used; SQLite start-up does not pay for it.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg import pq
+
+from xueji.domain import audit
+from xueji.domain.errors import (
+    N_, ConfigError, DatabaseBusy, DuplicateRegistration, PermissionDenied, RuleViolation, XuejiError,
+)
+from xueji.store.repository import Repository
+
+WRITE_LOCK = 0x78756A69  # the advisory lock every writer holds for its unit of work ("xuji")
+GROUPS = {"office": "xueji_office", "college": "xueji_college", "inspector": "xueji_inspector",
+          "viewer": "xueji_viewer"}
+
+
+def shown(url: str) -> str:
+    """A location as it may be printed: never a password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, parts.query, parts.fragment))
+
+
+@lru_cache(maxsize=1024)
+def _sql(text: str) -> str:
+    """The repository's portable SQL (qmark parameters) in psycopg's form."""
+    return text.replace("%", "%%").replace("?", "%s")
+
+
+class _Connection:
+    """What the repository speaks to: sqlite3's ``execute``/``executemany`` over a psycopg connection."""
+
+    def __init__(self, pg: psycopg.Connection):
+        self.pg = pg
+
+    def execute(self, sql: str, params=()):
+        return self.pg.execute(_sql(sql), tuple(params) if params else None)
+
+    def executemany(self, sql: str, rows) -> None:
+        with self.pg.cursor() as cursor:
+            cursor.executemany(_sql(sql), rows)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.pg.info.transaction_status != pq.TransactionStatus.IDLE
+
+
+class PgRepository(Repository):
+    """The repository with PostgreSQL's differences: ids from identity columns, heads in rows, no SQLite catalog."""
+
+    CONTAINS = "strpos({}, ?) > 0"
+
+    def _insert_id(self, sql: str, params: tuple) -> int:
+        return self.conn.execute(sql + " RETURNING id", params).fetchone()[0]
+
+    def _chain_head(self, table: str, lock: bool = True):
+        row = self.conn.execute("SELECT id, hash FROM heads WHERE chain = ?" + (" FOR UPDATE" if lock else ""),
+                                (table,)).fetchone()
+        return row if row and row[0] else None
+
+    def _advance_head(self, table: str, row_id: int, digest: str) -> None:
+        self.conn.execute("UPDATE heads SET id = ?, hash = ? WHERE chain = ?", (row_id, digest, table))
+
+    def next_student_id(self) -> int:
+        """From the identity column's sequence (never max(id) + 1, which a college's login cannot even see)."""
+        return self.conn.execute("SELECT nextval(pg_get_serial_sequence('registry.students', 'id'))").fetchone()[0]
+
+    def add_many(self, students, origins):
+        added = super().add_many(students, origins)
+        if added:  # ids were given from the sequence's next value on: move it past them (writers hold the lock)
+            self.conn.execute("SELECT setval(pg_get_serial_sequence('registry.students', 'id'), ?)",
+                              (max(s.id for s in added),))
+        return added
+
+    def head(self) -> tuple[int, str]:
+        count = self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        row = self.conn.execute("SELECT hash FROM heads WHERE chain = 'events'").fetchone()
+        return count, (row[0] if row and row[0] else audit.GENESIS)
+
+    def trigger_names(self) -> set[str]:
+        return {row[0] for row in self.conn.execute(
+            "SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = 'registry' AND NOT t.tgisinternal")}
+
+    def has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT to_regclass(?) IS NOT NULL", (f"registry.{name}",)).fetchone()[0]
+
+    def integrity_check(self) -> list[str]:
+        return ["ok"]  # PostgreSQL checks its pages itself (checksums, amcheck are the DBA's)
+
+    def add_operator(self, name, role, college, act_as, by, account):
+        """An operator is a database login: created if missing and put in its role's group (only that one)."""
+        row = super().add_operator(name, role, college, act_as, by, account)
+        self.conn.execute("SELECT registry.map_login(?, ?, false)", (name, GROUPS[role]))
+        return row
+
+    def end_operator(self, row, by, account, reason):
+        """An operator ended: its login keeps no xueji group (the login itself is the DBA's to drop)."""
+        ended = super().end_operator(row, by, account, reason)
+        self.conn.execute("SELECT registry.map_login(?, ?, true)", (row["name"], GROUPS[row["role"]]))
+        return ended
+
+
+class Store:
+    """A connection to a registry on PostgreSQL; the same interface as the SQLite store."""
+
+    engine = "postgresql"
+    read_only = False
+    readable_by_others = False
+
+    def __init__(self, url: str, busy_timeout: float = 10.0, create: bool = False):
+        self.url = url
+        self.path = shown(url)  # what messages name
+        self.witness = None
+        self._depth = 0
+        self.created = False
+        try:
+            self.pg = psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(busy_timeout)),
+                                      application_name="xueji")
+        except psycopg.Error as error:
+            raise ConfigError(N_("Cannot connect to the registry at {path}: {detail}."), path=self.path,
+                              detail=_first_line(error),
+                              hint=N_("Check the address, and that the server lets this login in (pg_hba.conf, "
+                                      "~/.pgpass).")) from None
+        self.conn = _Connection(self.pg)
+        try:
+            self.pg.execute(f"SET lock_timeout = {int(busy_timeout * 1000)}")
+            installed = self.pg.execute("SELECT to_regclass('registry.students') IS NOT NULL").fetchone()[0]
+            if not installed:
+                if not create:
+                    raise ConfigError(N_("{path} is not a xueji database: nothing was changed."), path=self.path,
+                                      hint=N_("Check the path given with --db or in the configuration; `xueji init` "
+                                              "creates a new database."))
+                self._install()
+                self.created = True
+            # A login that may read the students' base table is not masked; any other reads the masked views.
+            raw = self.pg.execute("SELECT has_table_privilege('registry.students', 'SELECT')").fetchone()[0]
+            self.pg.execute("SET search_path = registry" if raw else "SET search_path = masked, registry")
+        except XuejiError:
+            self.pg.close()
+            raise
+        except psycopg.Error as error:
+            self.pg.close()
+            raise _translated(error) from None
+
+    def login(self) -> str:
+        """Who is working: the database login, which nothing on this machine can change."""
+        return self.pg.execute("SELECT session_user").fetchone()[0]
+
+    def _install(self) -> None:
+        from xueji.store.postgres_schema import install
+
+        with self.pg.transaction():
+            install(self.pg)
+
+    def reader(self) -> PgRepository:
+        return PgRepository(self.conn, self)
+
+    @contextmanager
+    def transaction(self):
+        """The unit of work, as on SQLite: one writer at a time (an advisory lock), ROLLBACK unless committed;
+        a SAVEPOINT inside an open one."""
+        if self.conn.in_transaction:
+            self._depth += 1
+            name = f"xueji_{self._depth}"
+            self.pg.execute(f"SAVEPOINT {name}")
+            repo = PgRepository(self.conn, self)
+            try:
+                yield repo
+            except BaseException:
+                self.pg.execute(f"ROLLBACK TO {name}")
+                self.pg.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._depth -= 1
+            if not repo.committed:
+                self.pg.execute(f"ROLLBACK TO {name}")
+            self.pg.execute(f"RELEASE {name}")
+            return
+        try:
+            self.pg.execute("BEGIN")
+            self.pg.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        except psycopg.Error as error:
+            self._rollback()
+            raise _translated(error) from None
+        repo = PgRepository(self.conn, self)
+        try:
+            yield repo
+        except psycopg.Error as error:
+            self._rollback()
+            raise _translated(error) from None
+        except BaseException:
+            self._rollback()
+            raise
+        if not repo.committed:
+            self._rollback()
+            return
+        try:
+            head = repo.heads() if self.witness is not None else None
+            self.pg.execute("COMMIT")
+        except psycopg.Error as error:
+            self._rollback()
+            raise _translated(error) from None
+        if head is not None:
+            self.witness(head)
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.pg.execute("ROLLBACK")
+
+    @contextmanager
+    def snapshot(self):
+        """One REPEATABLE READ transaction: everything read inside sees the same registry."""
+        if self.conn.in_transaction:
+            yield PgRepository(self.conn, self)
+            return
+        self.pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield PgRepository(self.conn, self)
+        except psycopg.Error as error:
+            raise _translated(error) from None
+        finally:
+            self._rollback()
+
+    def close(self) -> None:
+        self.pg.close()
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+_LIVE_INDEX = re.compile(r"idx_students_live_person")
+
+
+def _translated(error: psycopg.Error) -> BaseException:
+    """What to raise for ``error``: xueji's words, or the error itself when it is a bug of ours (exit 70)."""
+    return translate(error) or error
+
+
+def translate(error: psycopg.Error) -> XuejiError | None:
+    """The engine's trouble in xueji's words (never its text with a row's values in it); None for a mistake in
+    xueji's own SQL, which is a bug and must not pass for a problem of the user's."""
+    if isinstance(error, psycopg.ProgrammingError) and not isinstance(error, pg_errors.InsufficientPrivilege):
+        return None
+    if isinstance(error, (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected, pg_errors.QueryCanceled)):
+        return DatabaseBusy()
+    if isinstance(error, pg_errors.InsufficientPrivilege):
+        return PermissionDenied(N_("The database refused this login: {detail}."),
+                                detail=_first_line(error).split(":")[0],
+                                hint=N_("Ask the office to add it: xueji operators add NAME --role ROLE."))
+    if isinstance(error, pg_errors.UniqueViolation) and _LIVE_INDEX.search(
+            getattr(error.diag, "constraint_name", "") or ""):
+        return DuplicateRegistration(N_("This person already holds a live registration in another college."))
+    if isinstance(error, (pg_errors.IntegrityError, pg_errors.RaiseException)):
+        return RuleViolation(N_("The database refused the change: {detail}."),
+                             detail=getattr(error.diag, "message_primary", None) or type(error).__name__)
+    if isinstance(error, pg_errors.DiskFull):
+        return ConfigError(N_("The disk is full: nothing was changed."),
+                           hint=N_("Free some space (or move the database) and try again."))
+    if isinstance(error, psycopg.OperationalError):
+        return ConfigError(N_("The database could not be used: {detail}."), detail=_first_line(error))
+    return ConfigError(N_("The database could not be used: {detail}."), detail=type(error).__name__)
