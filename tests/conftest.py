@@ -104,3 +104,102 @@ class Db:
 @pytest.fixture
 def db(workdir) -> Db:
     return Db(workdir / "xueji.db")
+
+
+# --- PostgreSQL: one server for the run (.ci/run's, or one started here), a fresh registry per test ---------------
+
+@dataclass
+class PgServer:
+    host: str
+    port: int
+    superuser: str
+
+    def url(self, dbname: str = "postgres", user: str | None = None) -> str:
+        from urllib.parse import quote
+
+        return (f"postgresql:///{quote(dbname, safe='')}?host={quote(self.host, safe='')}&port={self.port}"
+                f"&user={quote(user or self.superuser, safe='')}")
+
+    def admin(self, sql: str, dbname: str = "postgres") -> None:
+        import psycopg
+
+        with psycopg.connect(self.url(dbname), autocommit=True) as conn:
+            conn.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The PostgreSQL server of this run. Locally, with no server binaries, the tests that need it skip with the
+    reason; in CI ($XUEJI_REQUIRE_PG, set by .ci/run) they fail instead — they never skip there."""
+    import os
+
+    from tests import pg_cluster
+
+    if os.environ.get(pg_cluster.ENV_HOST):
+        yield PgServer(os.environ[pg_cluster.ENV_HOST], int(os.environ[pg_cluster.ENV_PORT]),
+                       os.environ.get(pg_cluster.ENV_USER, pg_cluster.SUPERUSER))
+        return
+    if pg_cluster.find_bin() is None:
+        if os.environ.get("XUEJI_REQUIRE_PG"):
+            pytest.fail("PostgreSQL is required here ($XUEJI_REQUIRE_PG): " + pg_cluster.install_hint())
+        pytest.skip(pg_cluster.install_hint())
+    cluster = pg_cluster.Cluster().start()
+    try:
+        yield PgServer(cluster.host, cluster.port, cluster.superuser)
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def _pg_template(pg_server, tmp_path_factory) -> str:
+    """A registry installed once by `init` (schema, roles, policies, code names); each test gets a copy."""
+    name = "xueji_template"
+    pg_server.admin(f"DROP DATABASE IF EXISTS {name}")
+    pg_server.admin(f"CREATE DATABASE {name}")
+    folder = tmp_path_factory.mktemp("pg-template")
+    init(folder / "config.toml", pg_server.url(name))
+    return name
+
+
+@dataclass
+class PgRegistry:
+    """One test's registry on PostgreSQL: its URL for any login, and SQL as any login (as psql would run it)."""
+
+    server: PgServer
+    name: str
+    suffix: str
+
+    def url(self, user: str | None = None) -> str:
+        return self.server.url(self.name, user)
+
+    def login(self, name: str) -> str:
+        """A login name of this test's own (logins are the server's, shared by every test's registry)."""
+        return f"{name}_{self.suffix}"
+
+    def rows(self, sql: str, *params, user: str | None = None) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self.url(user), autocommit=True) as conn:
+            return conn.execute(sql, params or None).fetchall()
+
+    def value(self, sql: str, *params, user: str | None = None):
+        return self.rows(sql, *params, user=user)[0][0]
+
+    def snapshot(self) -> tuple:
+        return (self.rows("SELECT * FROM registry.students ORDER BY id"),
+                self.rows("SELECT * FROM registry.events ORDER BY id"),
+                self.rows("SELECT * FROM registry.ledger ORDER BY id"))
+
+
+@pytest.fixture
+def pg(pg_server, _pg_template, workdir) -> PgRegistry:
+    """A fresh registry on PostgreSQL (a copy of the template), dropped afterwards; the workdir's config beside it."""
+    import uuid
+
+    suffix = uuid.uuid4().hex[:8]
+    name = f"xueji_{suffix}"
+    pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {_pg_template}")
+    try:
+        yield PgRegistry(pg_server, name, suffix)
+    finally:
+        pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

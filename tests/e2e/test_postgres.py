@@ -1,0 +1,200 @@
+"""The registry on PostgreSQL (issue 13): the same commands and exit codes, and what the database itself enforces —
+checked as separate database logins, the way a clerk with psql would try it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.conftest import make_id
+
+XUEJI = str(Path(sys.executable).parent / "xueji")
+
+
+def enroll_args(seq: int, college: str = "01", klass: str = "01", name: str = "張三") -> list[str]:
+    return ["enroll", "--name", name, "--gender", "男", "--birth-date", "2005-03-01", "--id-number",
+            make_id(seq=seq), "--college", college, "--major", "01", "--class", klass, "--year", "2025"]
+
+
+def one_line(result) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def staffed(xj, pg):
+    """The DBA's login is the office; a clerk of college 01 and one of 02, and a viewer, each a login of their own."""
+    logins = {"li": pg.login("li"), "wang": pg.login("wang"), "kan": pg.login("kan"), "office": pg.login("zhao")}
+    for args in (["operators", "add", pg.server.superuser, "--role", "office"],
+                 ["operators", "add", logins["office"], "--role", "office"],
+                 ["operators", "add", logins["li"], "--role", "college", "--college", "01"],
+                 ["operators", "add", logins["wang"], "--role", "college", "--college", "02"],
+                 ["operators", "add", logins["kan"], "--role", "viewer"]):
+        result = xj("--db", pg.url(), *args)
+        assert result.exit_code == 0, result.output
+    for seq, college in ((1, "01"), (2, "02")):
+        result = xj("--db", pg.url(), *enroll_args(seq, college))
+        assert result.exit_code == 0, result.output
+    return logins
+
+
+def test_the_office_works_on_postgresql_as_on_sqlite(xj, pg):
+    result = xj("--db", pg.url(), *enroll_args(1))
+    assert result.exit_code == 0 and result.stdout.strip() == "202501010101", result.output
+    assert xj("--db", pg.url(), *enroll_args(2)).stdout.strip() == "202501010102"
+    shown = xj("--db", pg.url(), "query", "-f", "csv")
+    assert shown.exit_code == 0 and "202501010101" in shown.stdout and "202501010102" in shown.stdout
+    verify = xj("--db", pg.url(), "audit", "verify")
+    assert verify.exit_code == 0 and "intact: 2 events" in verify.stdout
+    assert xj("--db", pg.url(), "check").exit_code == 0
+    # What the database holds afterwards: two students, a linear chain of two events, its head in the heads row.
+    assert pg.value("SELECT count(*) FROM registry.students") == 2
+    events = pg.rows("SELECT id, prev_hash, hash FROM registry.events ORDER BY id")
+    assert [e[0] for e in events] == [1, 2] and events[1][1] == events[0][2]
+    assert pg.rows("SELECT id, hash FROM registry.heads WHERE chain = 'events'") == [(2, events[1][2])]
+    assert pg.value("SELECT account FROM registry.events WHERE id = 1") == pg.server.superuser  # the login
+
+
+def test_a_refused_command_changes_nothing_on_postgresql(xj, pg):
+    assert xj("--db", pg.url(), *enroll_args(1)).exit_code == 0
+    before = pg.snapshot()
+    result = xj("--db", pg.url(), "suspend", "202501010101", "--reason", "病", "--doc-no", "X1", "--date",
+                "1999-01-01", "--until", "2027-06-30")
+    assert result.exit_code == 3 and "date" in one_line(result)
+    result = xj("--db", pg.url(), *enroll_args(1))  # the same person again
+    assert result.exit_code == 1 and "202501010101" in one_line(result)
+    assert pg.snapshot() == before
+
+
+def test_identity_is_the_database_login_and_an_unknown_login_is_exit_6(xj, pg, staffed):
+    stranger = pg.login("stranger")
+    pg.server.admin(f"CREATE ROLE {stranger} LOGIN")
+    result = xj("--db", pg.url(stranger), "query")
+    assert result.exit_code == 6, result.output
+    one_line(result)
+    # No environment variable makes anyone else of the login: --operator names an operator, not a login.
+    result = xj("--db", pg.url(staffed["li"]), "--operator", staffed["office"], "query")
+    assert result.exit_code == 6 and "another operator" in one_line(result)
+
+
+def test_a_college_login_sees_and_touches_only_its_college_even_from_psql(xj, pg, staffed):
+    li = staffed["li"]
+    shown = xj("--db", pg.url(li), "query", "-f", "csv")
+    assert shown.exit_code == 0
+    assert "202501010101" in shown.stdout and "202502010101" not in shown.stdout
+    assert pg.value("SELECT count(*) FROM registry.students", user=li) == 1
+    assert pg.rows("SELECT * FROM registry.students WHERE student_no = '202502010101'", user=li) == []
+    assert pg.value("SELECT count(*) FROM registry.events", user=li) == 1
+    with psycopg.connect(pg.url(li), autocommit=True) as conn:
+        updated = conn.execute("UPDATE registry.students SET name = '改' WHERE student_no = '202502010101'")
+        assert updated.rowcount == 0
+        other = pg.value("SELECT id FROM registry.students WHERE student_no = '202502010101'")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # WITH CHECK: not onto another college's row
+            conn.execute("INSERT INTO registry.events (id, student_id, kind, effective_date, recorded_at, operator, "
+                         "status_after) VALUES (999, %s, 'suspend', '2026-01-01', 'x', 'x', 'suspended')", (other,))
+    assert pg.value("SELECT name FROM registry.students WHERE student_no = '202502010101'") == "張三"
+    # wang (college 02) sees the other one only.
+    assert [r[0] for r in pg.rows("SELECT student_no FROM registry.students", user=staffed["wang"])] == [
+        "202502010101"]
+
+
+@pytest.mark.parametrize("who", ["office", "li"])
+def test_history_is_append_only_for_the_desks_logins(pg, staffed, who):
+    login = staffed[who]
+    before = pg.snapshot()
+    for sql in ("UPDATE registry.events SET reason = 'x'", "DELETE FROM registry.events",
+                "UPDATE registry.ledger SET body = 'x'", "DELETE FROM registry.access_log",
+                "DELETE FROM registry.students"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            pg.rows(sql, user=login)
+    assert pg.snapshot() == before
+
+
+def test_even_the_owner_cannot_rewrite_history_by_accident(pg, staffed):
+    for sql in ("UPDATE registry.events SET reason = 'x'", "DELETE FROM registry.events WHERE id = 1",
+                "UPDATE registry.students SET student_no = '202501010199' WHERE id = 1"):
+        with pytest.raises(psycopg.errors.RaiseException):
+            pg.rows(sql)
+
+
+def test_a_viewer_never_reads_an_id_number_unmasked(xj, pg, staffed):
+    kan = staffed["kan"]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        pg.rows("SELECT id_number FROM registry.students", user=kan)
+    masked = pg.rows("SELECT id_number, birth_date FROM masked.students ORDER BY id", user=kan)
+    assert masked[0] == (make_id(seq=1)[:6] + "********" + make_id(seq=1)[-4:], "2005-01-01")
+    shown = xj("--db", pg.url(kan), "show", "202501010101", "-f", "json")
+    assert shown.exit_code == 0 and make_id(seq=1) not in shown.stdout and masked[0][0] in shown.stdout
+    refused = xj("--db", pg.url(kan), "show", "202501010101", "--reveal", "--purpose", "x")
+    assert refused.exit_code == 6, refused.output
+
+
+def test_a_college_never_learns_another_college_holds_the_person(xj, pg, staffed):
+    """A request for someone live in another college: refused by the database's unique index (the college cannot
+    even see that row), in xueji's words, without the other college's number."""
+    before = pg.snapshot()
+    result = xj("--db", pg.url(staffed["li"]), *enroll_args(2, "01", "02"))
+    assert result.exit_code == 1, result.output
+    line = one_line(result)
+    assert "another college" in line and "202502010101" not in line
+    assert pg.snapshot() == before
+
+
+def test_a_password_is_never_taken_from_a_command_line_or_printed(xj, pg, tmp_path):
+    url = pg.url().replace("postgresql:///", "postgresql://someone:s3cret@/")
+    result = xj("--db", url, "query")
+    assert result.exit_code == 4 and "--db" in one_line(result) and "s3cret" not in result.output
+    config = tmp_path / "c.toml"
+    config.write_text(f'database = "{pg.url()}&password=s3cret"\n', encoding="utf-8")
+    result = xj("--config", str(config), "query")
+    assert result.exit_code == 4 and "database" in one_line(result) and "s3cret" not in result.output
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_exit_4(xj, tmp_path):
+    result = xj("--db", f"postgresql:///nothing?host={tmp_path}&port=1", "query")
+    assert result.exit_code == 4 and "Cannot connect" in one_line(result)
+
+
+def test_a_database_that_is_not_a_registry_is_left_alone(xj, pg_server):
+    pg_server.admin("DROP DATABASE IF EXISTS xueji_other")
+    pg_server.admin("CREATE DATABASE xueji_other")
+    try:
+        result = xj("--db", pg_server.url("xueji_other"), "query")
+        assert result.exit_code == 4 and "not a xueji database" in one_line(result)
+        import psycopg as pg_driver
+
+        with pg_driver.connect(pg_server.url("xueji_other")) as conn:
+            assert conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = 'registry'").fetchone()[0] == 0
+    finally:
+        pg_server.admin("DROP DATABASE IF EXISTS xueji_other WITH (FORCE)")
+
+
+@pytest.mark.slow  # 100 processes
+def test_99_concurrent_enrollments_into_one_class_get_99_seats_and_one_chain(pg, workdir):
+    """20 clerks at once, 100 enrollments into one class: seats 01–99 each once, the 100th refused as full, and
+    the events in one linear chain that verifies."""
+    env = dict(os.environ, XUEJI_DB=pg.url(), XUEJI_LANG="en")
+
+    def enroll(seq: int):
+        return subprocess.run([XUEJI, *enroll_args(seq)], cwd=workdir, env=env, capture_output=True, text=True)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(enroll, range(1, 101)))
+    done = [r for r in results if r.returncode == 0]
+    refused = [r for r in results if r.returncode != 0]
+    assert len(done) == 99, [r.stderr for r in refused]
+    assert len(refused) == 1 and refused[0].returncode == 1 and "full" in refused[0].stderr.lower()
+    numbers = sorted(r.stdout.strip() for r in done)
+    assert numbers == [f"2025010101{seat:02d}" for seat in range(1, 100)]
+    events = pg.rows("SELECT id, prev_hash, hash FROM registry.events ORDER BY id")
+    assert [e[0] for e in events] == list(range(1, 100))
+    assert all(events[i][1] == events[i - 1][2] for i in range(1, len(events)))
+    verify = subprocess.run([XUEJI, "audit", "verify"], cwd=workdir, env=env, capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stderr
