@@ -61,7 +61,7 @@ def test_version_prints_the_version_and_python_m_works_alike(tmp_path):
     assert module.stdout.strip() == f"xueji {__version__}"
 
 
-def test_a_json_query_by_number_does_not_import_rich_or_sqlite_utils(tmp_path):
+def test_a_json_query_by_number_does_not_import_rich_or_sqlite_utils_or_psycopg(tmp_path):
     run("init", cwd=tmp_path)
     code = (
         "import os, sys\n"
@@ -69,7 +69,7 @@ def test_a_json_query_by_number_does_not_import_rich_or_sqlite_utils(tmp_path):
         "sys.argv = ['xueji', 'query', '202301010101', '-f', 'json']\n"
         "from xueji.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('LOADED:' + ','.join(sorted(m for m in sys.modules if m.startswith(('rich', 'sqlite_utils')))))\n"
+        "print('LOADED:' + ','.join(sorted(m for m in sys.modules if m.startswith(('rich', 'sqlite_utils', 'psycopg')))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     lines = out.stdout.strip().splitlines()

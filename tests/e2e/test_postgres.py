@@ -198,3 +198,56 @@ def test_99_concurrent_enrollments_into_one_class_get_99_seats_and_one_chain(pg,
     assert all(events[i][1] == events[i - 1][2] for i in range(1, len(events)))
     verify = subprocess.run([XUEJI, "audit", "verify"], cwd=workdir, env=env, capture_output=True, text=True)
     assert verify.returncode == 0, verify.stderr
+
+
+# --- from SQLite to PostgreSQL and back ------------------------------------------------------------------------------
+
+def _busy_registry(xj) -> None:
+    """A SQLite registry with a history: students, a status change, an operator, a look in the access log."""
+    for seq in range(1, 6):
+        assert xj(*enroll_args(seq, "01" if seq % 2 else "02")).exit_code == 0
+    assert xj("suspend", "202501010101", "--reason", "病", "--doc-no", "X1", "--until", "2027-06-30").exit_code == 0
+    assert xj("show", "202501010102", "--reveal", "--purpose", "核對").exit_code == 0
+
+
+def test_migrate_copies_a_sqlite_registry_whole_and_both_heads_agree(xj, pg, workdir):
+    _busy_registry(xj)
+    result = xj("migrate", "--to", pg.url(), "-f", "json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    moved = json.loads(result.stdout)
+    assert moved["students_rows"] == 5 and moved["events"] == 6
+    here = xj("audit", "head", "-f", "json").stdout
+    there = xj("--db", pg.url(), "audit", "head", "-f", "json").stdout
+    assert here == there and '"events": 6' in here.replace(" ", " ")
+    assert xj("--db", pg.url(), "audit", "verify").exit_code == 0
+    assert xj("--db", pg.url(), "check").exit_code == 0
+    assert pg.value("SELECT count(*) FROM registry.access_log") == 1
+    # The registry's work goes on there: the next seat, the next event on the same chain.
+    assert xj("--db", pg.url(), *enroll_args(9)).stdout.strip() == "202501010104"
+    assert xj("--db", pg.url(), "audit", "verify").exit_code == 0
+    # A second migration into the same database is refused and changes nothing.
+    before = pg.snapshot()
+    again = xj("migrate", "--to", pg.url())
+    assert again.exit_code == 1 and "already holds a registry" in one_line(again)
+    assert pg.snapshot() == before
+
+
+def test_backup_of_a_postgresql_registry_is_a_verified_sqlite_file_owner_only(xj, pg, workdir):
+    _busy_registry(xj)
+    assert xj("migrate", "--to", pg.url()).exit_code == 0
+    result = xj("--db", pg.url(), "backup", "archive.db")
+    assert result.exit_code == 0 and "6 events" in result.stdout, result.output
+    archive = workdir / "archive.db"
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"
+    assert sorted(p.name for p in workdir.iterdir() if p.name.startswith("archive")) == ["archive.db"]
+    assert xj("--db", str(archive), "audit", "head").stdout == xj("--db", pg.url(), "audit", "head").stdout
+    assert xj("--db", str(archive), "check").exit_code == 0
+    refused = xj("--db", pg.url(), "restore", "archive.db", "--force")
+    assert refused.exit_code == 1 and "pg_restore" in one_line(refused)
+
+
+def test_migrate_needs_a_postgresql_address(xj, workdir):
+    result = xj("migrate", "--to", "elsewhere.db")
+    assert result.exit_code == 3 and "PostgreSQL" in one_line(result)

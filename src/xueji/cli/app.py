@@ -188,6 +188,6 @@ def root(
 from xueji.cli.commands import approvals, changes, enrollment, lookups, reports, setup, supervision  # noqa: E402,F401
 
 ORDER = ("init", "enroll", "suspend", "resume", "withdraw", "graduate", "cancel", "query", "show", "import", "due",
-         "export", "requests", "approve", "reject", "access-log", "check", "amend", "reinstate", "backup", "restore",
+         "export", "requests", "approve", "reject", "access-log", "check", "amend", "reinstate", "backup", "migrate", "restore",
          "stats", "roster", "demo")
 app.registered_commands.sort(key=lambda c: ORDER.index(c.name or c.callback.__name__.lower().replace("_", "-")))

@@ -27,7 +27,7 @@ _ROOMS = {
     ),
     "supervision": (
         "submitted _action_label requests_table access_log_table verification head operators_table audit_log "
-        "check_report copy_report _ACTION_KINDS"
+        "check_report copy_report moved_report _ACTION_KINDS"
     ),
     "reports": "_dimension_value stats annual_report class_list DIMENSION_LABELS",
 }

@@ -1,4 +1,8 @@
-"""Backups with SQLite's online backup API — consistent while others write — verified before they are trusted."""
+"""Backups — consistent while others write, verified before they are trusted — and the move to PostgreSQL.
+
+A SQLite registry is copied with SQLite's online backup API; a PostgreSQL registry is written row for row into a new
+SQLite file (the portable archive inspectors can open anywhere) from one REPEATABLE READ snapshot. ``migrate``
+copies a SQLite registry into PostgreSQL in one transaction; both sides' heads must agree before it commits."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from xueji.domain.access import Action
 from xueji.domain.errors import N_, IntegrityFailure, InvalidData, RuleViolation
 from xueji.files import safe
 from xueji.services import Session
-from xueji.store import copies
+from xueji.store import copies, open_store, transfer
 
 
 @dataclass(frozen=True)
@@ -48,15 +52,80 @@ def backup(session: Session, destination: str | Path) -> Copy:
                             hint=N_("Give a new name, e.g. with the date in it."), path=str(target))
     if not target.parent.is_dir():
         raise InvalidData.one("file", str(target), N_("The folder {path} does not exist."), path=str(target.parent))
+    if session.store.engine == "postgresql":
+        return _archive(session, target)
     copies.create_like(target, session.store.path)
     copies.copy_into(session.store.conn, target)
     events, head = verify_file(target)
     return Copy(target, events, head)
 
 
+def _archive(session: Session, target: Path) -> Copy:
+    """A shared registry into a new SQLite file (owner-only), row for row from one snapshot, then verified: its
+    heads must be the registry's."""
+    archive = open_store(target, create=True)
+    try:
+        with session.store.snapshot() as source, archive.transaction() as copy:
+            transfer.copy_registry(source, copy)
+            heads = source.heads()
+            copy.commit()
+    except BaseException:
+        archive.close()
+        os.unlink(target)  # ours: created exclusively a moment ago
+        raise
+    archive.close()
+    copies.settle(target)
+    events, head = verify_file(target)
+    if head != heads[0][1]:
+        raise IntegrityFailure(N_("The copy of the registry in {path} does not end where the registry does; nothing "
+                                  "can be trusted in it."), path=str(target))
+    return Copy(target, events, head)
+
+
+@dataclass(frozen=True)
+class Moved:
+    url: str
+    rows: dict
+    events: int
+    head: str
+    ledger: int
+    ledger_head: str
+
+
+def migrate(session: Session, url: str) -> Moved:
+    """The whole SQLite registry into PostgreSQL at ``url``, in one transaction there: the schema installed if
+    missing, refused if the target already holds a registry's work, committed only if both sides' heads agree."""
+    session.require(Action.BACKUP)
+    if not isinstance(url, str):
+        raise InvalidData.one("to", str(url), N_("{value} is not a PostgreSQL address (postgresql://host/name)."),
+                              value=str(url))
+    if session.store.engine != "sqlite":
+        raise RuleViolation(N_("migrate copies a SQLite registry into PostgreSQL; this registry is already on "
+                               "PostgreSQL."))
+    target = open_store(url, create=True)
+    try:
+        with session.store.snapshot() as source, target.transaction() as copy:
+            if not transfer.is_empty(copy):
+                raise RuleViolation(N_("{path} already holds a registry: nothing was copied."), path=target.path,
+                                    hint=N_("Migrate into a new, empty database."))
+            rows = transfer.copy_registry(source, copy)
+            heads, copied = source.heads(), copy.heads()
+            if heads != copied:
+                raise IntegrityFailure(N_("The copy in {path} does not end where the registry does; nothing was "
+                                          "copied."), path=target.path)
+            copy.commit()
+    finally:
+        target.close()
+    return Moved(target.path, rows, heads[0][0], heads[0][1], heads[1][0], heads[1][1])
+
+
 def restore(session: Session, source: str | Path, force: bool = False) -> Copy:
     """Replace the database with a verified backup, keeping a copy of the current one first."""
     session.require(Action.BACKUP)
+    if session.store.engine != "sqlite":
+        raise RuleViolation(N_("restore replaces a SQLite file; a PostgreSQL registry is restored by its DBA "
+                               "(pg_restore, a base backup or a replica): nothing was changed."),
+                            hint=N_("See docs/deployment.md, \"Backups and replicas\"."))
     origin = Path(source).expanduser().absolute()
     if not origin.is_file():
         raise InvalidData.one("file", str(origin), N_("There is no file {path}."), path=str(origin))

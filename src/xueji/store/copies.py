@@ -26,6 +26,16 @@ def reading(path: Path):
         conn.close()
 
 
+def settle(path: Path) -> None:
+    """A finished archive as one self-contained file (rollback journal, not WAL): no -wal or -shm beside it, so it
+    opens on read-only media and travels as one file."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+
+
 def create_like(target: Path, model: Path) -> None:
     """A new file with the database's mode and group, so a shared (group) setup keeps working."""
     info = os.stat(model)

@@ -97,6 +97,44 @@ class PgRepository(Repository):
                               (max(s.id for s in added),))
         return added
 
+    def table_rows(self, table: str, columns: tuple[str, ...], order: str):
+        """Streamed by a server-side cursor (the caller is inside a snapshot): a million rows are never held."""
+        cursor = self.conn.pg.cursor(name=f"xueji_{table}")
+        cursor.itersize = 5000
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
+        return cursor
+
+    def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> int:
+        """By COPY, PostgreSQL's bulk path; the code table's names (which `init` may have written) as an upsert."""
+        if table in ("colleges", "majors"):
+            keys = ("code",) if table == "colleges" else ("college", "code")
+            rows = [tuple(row) for row in rows]
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+                + ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys), rows)
+            return len(rows)
+        count = 0
+        with self.conn.pg.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        return count
+
+    def after_copy(self) -> None:
+        """The heads to the chains' last rows, the id sequences past the ids that came in, and every operator in
+        force given its login."""
+        for chain in ("events", "ledger"):
+            last = self.conn.execute(f"SELECT id, hash FROM {chain} ORDER BY id DESC LIMIT 1").fetchone()
+            if last:
+                self._advance_head(chain, last[0], last[1])
+        for table in ("students", "requests", "access_log", "operators"):
+            self.conn.execute(f"SELECT setval(pg_get_serial_sequence('registry.{table}', 'id'), "
+                              f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
+        for row in self.operators():
+            self.conn.execute("SELECT registry.map_login(?, ?, false)", (row["name"], GROUPS[row["role"]]))
+
     def head(self) -> tuple[int, str]:
         count = self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
         row = self.conn.execute("SELECT hash FROM heads WHERE chain = 'events'").fetchone()

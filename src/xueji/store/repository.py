@@ -610,6 +610,27 @@ class Repository:
             + (" WHERE s.cur_college = ?" if scope else "") + " GROUP BY e.status_after ORDER BY e.status_after",
             (day.isoformat(), *([scope] if scope else []))).fetchall()
 
+    # --- a whole registry from one store into another (store/transfer.py) ------------------------------------------
+    def table_rows(self, table: str, columns: tuple[str, ...], order: str):
+        """Every row of ``table``, streamed in ``order``."""
+        return self.conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
+
+    def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> int:
+        """Rows as they were stored elsewhere; returns how many."""
+        count = [0]
+
+        def counted():
+            for row in rows:
+                count[0] += 1
+                yield tuple(row)
+
+        self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                              counted())
+        return count[0]
+
+    def after_copy(self) -> None:
+        """After a whole registry came in: SQLite's heads and ids follow from the rows themselves."""
+
     def count(self, table: str) -> int:
         assert table in ("students", "events", "requests", "access_log")
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -111,6 +111,24 @@ def backup(
 
 
 @app.command()
+def migrate(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", metavar="URL", help="The PostgreSQL database: postgresql://host/name "
+                                    "(passwords in ~/.pgpass, never here).", show_default=False)],
+    fmt: Format = "table",
+) -> None:
+    """Copy this SQLite registry into PostgreSQL in one transaction, checking both ends agree (遷移).
+
+    Example: xueji migrate --to postgresql://registry.example.edu/xueji
+    """
+    from xueji import config as cfg
+    from xueji.services import backup as service
+
+    moved = service.migrate(_state(ctx).session(needs_codes=False), cfg.database_location(to, Path.cwd(), "--to"))
+    render.moved_report(moved, fmt)
+
+
+@app.command()
 def restore(
     ctx: typer.Context,
     source: Annotated[Path, typer.Argument(metavar="SRC", help="A backup made by `xueji backup`.", show_default=False)],

@@ -183,4 +183,15 @@ def copy_report(copy, fmt: str, message: str) -> None:
                      "kept": str(copy.kept) if copy.kept else None}], ("path", "events", "head", "kept"), fmt, many=False)
 
 
+def moved_report(moved, fmt: str) -> None:
+    if fmt == "table":
+        say(N_("Copied into {path}: {students} students, {events} events, head {head}; ledger {entries} entries, "
+               "head {ledger_head}."), path=moved.url, students=moved.rows.get("students", 0), events=moved.events,
+            head=moved.head, entries=moved.ledger, ledger_head=moved.ledger_head)
+    else:
+        record = {"url": moved.url, **{f"{table}_rows": count for table, count in moved.rows.items()},
+                  "events": moved.events, "head": moved.head, "ledger": moved.ledger, "ledger_head": moved.ledger_head}
+        _emit_data([record], list(record), fmt, many=False)
+
+
 # --- statistics and reports ----------------------------------------------------------------------
