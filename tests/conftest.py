@@ -76,8 +76,10 @@ def workdir(tmp_path, _initialised) -> Path:
 
 @pytest.fixture
 def session(workdir):
+    from xueji.store import open_store
+
     config = cfg.load(workdir / "config.toml")
-    store = Store(config.database, config.busy_timeout)
+    store = open_store(config.database, config.busy_timeout)
     yield Session(store, "clerk", TODAY, config.codes, config.limits)
     store.close()
 
@@ -99,6 +101,58 @@ class Db:
     def snapshot(self) -> tuple:
         """Everything a change could touch: compared before and after a refused command."""
         return (self.rows("SELECT * FROM students ORDER BY id"), self.rows("SELECT * FROM events ORDER BY id"))
+
+    def columns(self, table: str) -> list[str]:
+        return [r[1] for r in self.rows(f"PRAGMA table_info({table})")]
+
+    def trigger_names(self) -> list[str]:
+        return [r[0] for r in self.rows("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1")]
+
+    def state(self) -> tuple:
+        """The database's bytes on disk (main file and WAL): "unchanged" means these are equal."""
+        path = self.path
+        return tuple((p.read_bytes() if p.exists() else None) for p in (path, path.with_name(path.name + "-wal")))
+
+    def tamper(self, *statements: str) -> None:
+        """Someone with the file and the sqlite3 shell: the triggers and CHECK constraints are no obstacle to them."""
+        conn = sqlite3.connect(self.path)
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        for trigger in ("events_never_updated", "events_never_deleted", "students_number_fixed",
+                        "students_never_deleted"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        for statement in statements:
+            sql, params = statement if isinstance(statement, tuple) else (statement, ())
+            if sql.startswith("DROP TRIGGER ") and " IF EXISTS " not in sql:
+                sql = sql.replace("DROP TRIGGER ", "DROP TRIGGER IF EXISTS ", 1)
+            conn.execute(sql, params)
+        conn.commit()
+        conn.close()
+
+    def execute(self, *statements) -> None:
+        """Statements (SQL, or SQL and its parameters) run by the file's owner with the sqlite3 shell (the
+        registry's own triggers still apply)."""
+        conn = sqlite3.connect(self.path)
+        for statement in statements:
+            sql, params = statement if isinstance(statement, tuple) else (statement, ())
+            conn.execute(sql, params)
+        conn.commit()
+        conn.close()
+
+    def write_lock(self):
+        """Another writer holding the registry's write lock while the block runs."""
+        from contextlib import contextmanager
+
+        @contextmanager
+        def held():
+            holder = sqlite3.connect(self.path)
+            holder.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                holder.rollback()
+                holder.close()
+
+        return held()
 
 
 @pytest.fixture
@@ -192,8 +246,8 @@ class PgRegistry:
 
 
 @pytest.fixture
-def pg(pg_server, _pg_template, workdir) -> PgRegistry:
-    """A fresh registry on PostgreSQL (a copy of the template), dropped afterwards; the workdir's config beside it."""
+def pg(pg_server, _pg_template) -> PgRegistry:
+    """A fresh registry on PostgreSQL (a copy of the template), dropped afterwards."""
     import uuid
 
     suffix = uuid.uuid4().hex[:8]

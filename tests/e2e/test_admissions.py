@@ -36,7 +36,7 @@ def test_the_real_admissions_file_enrolls_after_a_dry_run(xj, workdir, db, kind)
     numbers = [r[0] for r in db.rows("SELECT student_no FROM students ORDER BY student_no")]
     assert numbers == [f"2025010101{s:02d}" for s in range(1, 31)] + [f"2025010102{s:02d}" for s in range(1, 31)]
     first = db.rows("SELECT name, birth_date, id_number, exam_no, ethnicity, political, region FROM students "
-                    "WHERE id = 1")[0]
+                    "WHERE student_no = '202501010101'")[0]
     assert first == ("陈浩一", "2007-01-01", make_id("2007-01-01", True, area="440106", seq=0), "25440106000000",
                      "01", "03", "440000")
     assert xj("audit", "verify").exit_code == 0 and xj("check").exit_code == 0
@@ -124,10 +124,10 @@ def test_each_refusal_names_row_column_value_and_reason_in_the_language(xj, work
     rows[2][9] = "不存在学院"         # no such college
     path = write_admissions_csv(workdir / "r.csv", rows)
     out = workdir / "problems.csv"
-    before = db.path.read_bytes()
+    before = db.state()
     result = xj("enroll", "--file", str(path), "--class-size", "30", "--errors-out", str(out), lang=lang)
     assert result.exit_code == 3
-    assert db.path.read_bytes() == before
+    assert db.state() == before
     with open(out, encoding="utf-8-sig") as handle:
         written = list(csv.reader(handle))
     header, problems = written[0], written[1:]

@@ -9,7 +9,6 @@ import zipfile
 import pytest
 
 from tests.conftest import make_id
-from tests.e2e.test_batch import files_of
 from tests.rosters import people, write_csv, write_xlsx
 
 
@@ -63,19 +62,19 @@ def test_a_national_code_written_as_a_number_is_refused(xj, workdir):
 
 
 @pytest.mark.parametrize("which", ["config.toml", "codes.toml"])
-def test_a_configuration_or_code_table_in_another_encoding_is_one_line_naming_the_file(xj, workdir, which):
+def test_a_configuration_or_code_table_in_another_encoding_is_one_line_naming_the_file(xj, workdir, db, which):
     """A file saved as GBK by an editor (issue 12): exit 4, one line naming the file, nothing written."""
     path = workdir / which
     text = path.read_text(encoding="utf-8") if path.exists() else '[colleges.06]\nname = "藝術學院"\n'
     path.write_bytes(text.encode("big5"))  # Big5, as a Taiwan editor saves it: not UTF-8
     assert text.encode("big5") != text.encode("utf-8")
-    before = (workdir / "xueji.db").read_bytes()
+    before = db.state()
     result = xj("enroll", "--name", "張三", "--gender", "男", "--birth-date", "2005-03-01", "--id-number",
                 "11010520050301001X", "--college", "01", "--major", "01", "--class", "01", "--year", "2025")
     assert result.exit_code == 4, result.output
     line = one_line(result)
     assert which in line and "Traceback" not in result.output
-    assert (workdir / "xueji.db").read_bytes() == before
+    assert db.state() == before
 
 
 @pytest.mark.parametrize("value", ["inf", "nan", "1e308", "-1", "0"])
@@ -98,10 +97,10 @@ def test_a_configuration_error_speaks_the_configured_language(xj, workdir):
 @pytest.mark.parametrize("command", [["approve", "99999999999999999999", "--doc-no", "x"],
                                      ["reject", "99999999999999999999", "--reason", "x"]])
 def test_a_request_number_beyond_any_request_is_invalid_data(xj, workdir, db, command):
-    before = files_of(db.path)
+    before = db.state()
     result = xj(*command)
     assert result.exit_code == 3 and "request number" in one_line(result)
-    assert files_of(db.path) == before
+    assert db.state() == before
 
 
 # --- files given as rosters --------------------------------------------------------------------------------------
@@ -114,11 +113,11 @@ def test_an_xlsx_with_a_damaged_sheet_is_refused_naming_the_file(xj, workdir, db
     with zipfile.ZipFile(workdir / "bad.xlsx", "w") as damaged:
         for name, data in parts.items():
             damaged.writestr(name, data)
-    before = files_of(db.path)
+    before = db.state()
     result = xj("enroll", "--file", "bad.xlsx", "--year", "2025")
     assert result.exit_code == 3
     assert "bad.xlsx" in one_line(result) and "XLSX" in result.stderr
-    assert files_of(db.path) == before
+    assert db.state() == before
 
 
 def test_a_folder_or_a_pipe_given_as_the_roster_is_not_a_file(xj, workdir):
@@ -143,10 +142,10 @@ def _enroll(xj, *extra, birth="2007-05-04", seq=1):
 
 
 def test_an_enrollment_dated_before_the_student_was_born_is_refused(xj, workdir, db):
-    before = files_of(db.path)
+    before = db.state()
     result = _enroll(xj, "--year", "2025", "--date", "2007-01-01")
     assert result.exit_code == 3 and "born" in one_line(result)
-    assert files_of(db.path) == before
+    assert db.state() == before
 
 
 def test_an_enrollment_dated_before_the_cohort_s_year_is_refused(xj, workdir, db):
@@ -157,20 +156,20 @@ def test_an_enrollment_dated_before_the_cohort_s_year_is_refused(xj, workdir, db
 def test_a_date_more_than_a_year_ahead_is_a_typing_mistake(xj, workdir, db):
     assert _enroll(xj, "--year", "2025").exit_code == 0
     number = db.value("SELECT student_no FROM students")
-    before = files_of(db.path)
+    before = db.state()
     result = xj("suspend", number, "--reason", "因病", "--until", "2099-08-31", "--date", "2092-03-01")
     assert result.exit_code == 3 and "more than a year" in one_line(result)
-    assert files_of(db.path) == before
+    assert db.state() == before
 
 
 def test_resuming_into_a_cohort_earlier_than_the_student_s_is_refused(xj, workdir, db):
     assert _enroll(xj, "--year", "2025", "--date", "2025-09-01").exit_code == 0
     number = db.value("SELECT student_no FROM students")
     assert xj("suspend", number, "--reason", "因病", "--until", "2026-08-31", "--date", "2025-10-01").exit_code == 0
-    before = files_of(db.path)
+    before = db.state()
     result = xj("resume", number, "--cohort", "1950", "--date", "2026-09-01")
     assert result.exit_code == 3 and "cohort" in one_line(result)
-    assert files_of(db.path) == before
+    assert db.state() == before
     assert xj("resume", number, "--cohort", "2026", "--date", "2026-09-01").exit_code == 0
 
 
@@ -178,11 +177,11 @@ def test_resuming_into_a_cohort_earlier_than_the_student_s_is_refused(xj, workdi
 
 @pytest.mark.parametrize("name", ["張三😀", "'; DROP TABLE students;--", "張$三", "王①"])
 def test_names_hold_letters_not_emoji_symbols_or_sql(xj, workdir, db, name):
-    before = files_of(db.path)
+    before = db.state()
     result = xj("enroll", "--name", name, "--gender", "男", "--birth-date", "2007-01-01", "--id-number",
                 make_id("2007-01-01", True, seq=3), "--college", "01", "--major", "01", "--class", "01")
     assert result.exit_code == 3 and "name" in one_line(result).lower()
-    assert files_of(db.path) == before
+    assert db.state() == before
 
 
 def test_an_xlsx_whose_few_kilobytes_unpack_to_a_huge_cell_is_refused_before_it_is_read(xj, workdir, db):
@@ -196,7 +195,7 @@ def test_an_xlsx_whose_few_kilobytes_unpack_to_a_huge_cell_is_refused_before_it_
         for name, data in parts.items():
             bomb.writestr(name, data)
     assert (workdir / "bomb.xlsx").stat().st_size < 200_000
-    before = files_of(db.path)
+    before = db.state()
     result = xj("enroll", "--file", "bomb.xlsx", "--year", "2025")
     assert result.exit_code == 3 and "bomb.xlsx" in one_line(result) and "too large" in result.stderr
-    assert files_of(db.path) == before
+    assert db.state() == before

@@ -5,17 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import os
-import sqlite3
 
 import pytest
 
 from tests.conftest import make_id
 from tests.rosters import CHINESE, SIMPLIFIED, people, write_csv, write_xlsx
-
-
-def files_of(db_path):
-    """The database's bytes on disk (main file and WAL): "unchanged" means these are equal."""
-    return tuple((p.read_bytes() if p.exists() else None) for p in (db_path, db_path.with_name(db_path.name + "-wal")))
 
 
 def numbers(db):
@@ -61,13 +55,13 @@ def test_an_xlsx_roster_is_read_from_the_first_sheet_or_the_one_named(xj, workdi
 
 def test_an_id_column_excel_stored_as_numbers_is_explained_not_called_a_bad_checksum(xj, workdir, db):
     path = write_xlsx(workdir / "roster.xlsx", people(3), headers=CHINESE, numeric_ids=True)
-    before = files_of(db.path)
+    before = db.state()
     result = xj("enroll", "--file", str(path), "--year", "2025", "-f", "json")
     assert result.exit_code == 3
     errors = json.loads(result.stdout)["errors"]
     assert len(errors) == 3
     assert all("format the column as text" in e["message"] and e["column"] == "身份證號" for e in errors)
-    assert files_of(db.path) == before
+    assert db.state() == before
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\x01\x02garbage", "姓名,性別\n".encode("utf-16")])
@@ -102,13 +96,13 @@ def test_a_roster_with_faults_reports_every_one_with_row_and_column_and_writes_n
     xj("enroll", "--name", "張三", "--gender", "男", "--birth-date", "2006-12-12", "--id-number",
        people(12)[11]["id_number"], "--college", "01", "--major", "02", "--class", "01", "--year", "2025")
     path = write_csv(workdir / "roster.csv", faulty_rows(), headers=CHINESE)
-    before = files_of(db.path)
+    before = db.state()
     result = xj("enroll", "--file", str(path), "--year", "2025", "-f", "json")
     assert result.exit_code == 3
     found = {(e["row"], e["column"]) for e in json.loads(result.stdout)["errors"]}
     assert found == {(2, "姓名"), (3, "性別"), (4, "出生日期"), (5, "身份證號"), (6, "班級"), (7, "學院"),
                      (8, "專業"), (10, "身份證號")}
-    assert files_of(db.path) == before
+    assert db.state() == before
 
 
 def test_a_conflict_with_a_live_registration_is_a_fault_naming_the_existing_number(xj, workdir, db):
@@ -183,10 +177,10 @@ def test_a_roster_without_classes_needs_a_class_size(xj, workdir, db):
 
 def test_dry_run_shows_the_numbers_and_writes_nothing(xj, workdir, db):
     path = write_csv(workdir / "r.csv", people(4))
-    before = files_of(db.path)
+    before = db.state()
     result = xj("enroll", "--file", str(path), "--year", "2025", "--dry-run")
     assert result.exit_code == 0 and "202501010104" in result.stdout and "dry run" in result.stdout
-    assert files_of(db.path) == before and numbers(db) == []
+    assert db.state() == before and numbers(db) == []
 
 
 def test_skip_existing_makes_the_annual_run_idempotent(xj, workdir, db):
@@ -211,13 +205,8 @@ def test_a_roster_waits_for_no_one_past_the_busy_timeout(xj, workdir, db):
     config = workdir / "config.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("busy_timeout = 10", "busy_timeout = 0.2"), encoding="utf-8")
     path = write_csv(workdir / "r.csv", people(3))
-    holder = sqlite3.connect(db.path)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with db.write_lock():
         result = xj("enroll", "--file", str(path), "--year", "2025")
-    finally:
-        holder.rollback()
-        holder.close()
     assert result.exit_code == 5 and numbers(db) == []
 
 
@@ -251,11 +240,11 @@ def test_import_refuses_numbers_that_break_the_rule_or_collide_and_writes_nothin
     rows[0]["student_no"] = "202201029901"   # segments do not match the row's major
     rows[1]["student_no"] = rows[2]["student_no"]  # twice in the file
     rows[3]["student_no"] = "2022010101"      # not 12 digits
-    before = files_of(db.path)
+    before = db.state()
     result = xj("import", "--file", str(write_csv(workdir / "old.csv", rows)), "-f", "json")
     assert result.exit_code == 3
     assert {e["row"] for e in json.loads(result.stdout)["errors"]} == {2, 4, 5}
-    assert files_of(db.path) == before
+    assert db.state() == before
 
 
 def test_import_refuses_a_number_already_in_the_registry(xj, workdir, db):
@@ -289,10 +278,10 @@ def test_graduating_a_cohort_closes_the_active_and_lists_the_rest_as_skipped(xj,
 
 def test_a_cohort_dry_run_lists_what_would_happen_and_writes_nothing(xj, workdir, db):
     enroll_cohort(xj, workdir)
-    before = files_of(db.path)
+    before = db.state()
     result = xj("graduate", "--year", "2022", "--date", "2026-06-30", "--dry-run")
     assert result.exit_code == 0 and "202201010104" in result.stdout
-    assert files_of(db.path) == before
+    assert db.state() == before
 
 
 def test_due_lists_suspensions_that_ran_out_with_days_overdue(xj, workdir, db):
@@ -308,10 +297,7 @@ def test_export_neutralises_formulas_and_keeps_numbers_as_text(xj, workdir, db):
     rows = people(2)
     xj("enroll", "--file", str(write_csv(workdir / "r.csv", rows)), "--year", "2025")
     # Names are checked on the way in now; a record kept from before (or edited outside) may still hold a formula.
-    conn = sqlite3.connect(db.path)
-    conn.execute("UPDATE students SET name = '=HYPERLINK(\"http://x\")' WHERE id = 1")
-    conn.commit()
-    conn.close()
+    db.execute("UPDATE students SET name = '=HYPERLINK(\"http://x\")' WHERE student_no = '202501010101'")
     assert xj("export", "--out", str(workdir / "out.csv"), "--excel").exit_code == 0
     raw = (workdir / "out.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

@@ -77,6 +77,7 @@ def test_config_is_found_by_option_then_environment_then_current_folder(xj, tmp_
     assert not (tmp_path / "config.toml").exists()
 
 
+@pytest.mark.sqlite_only  # the file itself (its path, mode, copies, restores)
 def test_db_option_beats_the_environment_and_the_configuration(xj, workdir, tmp_path):
     assert xj("--db", str(tmp_path / "other.db"), "init").exit_code == 0
     result = xj("--db", str(tmp_path / "other.db"), *ENROLL, "--id-number", make_id(seq=1))
@@ -388,13 +389,8 @@ def test_show_table_has_the_record_and_its_history(xj, db):
 def test_a_refused_write_leaves_a_busy_database_untouched_with_exit_5(xj, workdir, db):
     text = (workdir / "config.toml").read_text(encoding="utf-8").replace("busy_timeout = 10", "busy_timeout = 0.2")
     (workdir / "config.toml").write_text(text, encoding="utf-8")
-    holder = sqlite3.connect(db.path)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with db.write_lock():
         result = xj(*ENROLL, "--id-number", make_id(seq=1))
-    finally:
-        holder.rollback()
-        holder.close()
     assert result.exit_code == 5 and "busy" in result.stderr
     assert db.snapshot() == ([], [])
 

@@ -35,15 +35,9 @@ def registry(xj, workdir, db):
 
 
 def tamper(db, *statements):
-    """Someone with the file and the sqlite3 shell: the triggers and CHECK constraints are no obstacle to them."""
-    conn = sqlite3.connect(db.path)
-    conn.execute("PRAGMA ignore_check_constraints = ON")
-    for trigger in ("events_never_updated", "events_never_deleted", "students_number_fixed", "students_never_deleted"):
-        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
+    """Someone with the file and the sqlite3 shell (or a superuser with psql): triggers and CHECK constraints are no
+    obstacle to them."""
+    db.tamper(*statements)
 
 
 # --- the chain ---------------------------------------------------------------------------------
@@ -223,6 +217,7 @@ def test_a_backup_is_verified_and_reports_its_events_and_head(xj, registry, work
     assert xj("backup", str(workdir / "b.db")).exit_code == 1
 
 
+@pytest.mark.sqlite_only  # the file itself (its path, mode, copies, restores)
 def test_restore_verifies_the_source_keeps_the_current_database_and_needs_force(xj, registry, workdir):
     xj("backup", str(workdir / "b.db"))
     xj("resume", NO2, "--date", "2024-09-01")
@@ -237,6 +232,7 @@ def test_restore_verifies_the_source_keeps_the_current_database_and_needs_force(
     assert sqlite3.connect(kept[0]).execute(f"SELECT status FROM students WHERE student_no = '{NO2}'").fetchone() == ("active",)
 
 
+@pytest.mark.sqlite_only  # the file itself (its path, mode, copies, restores)
 def test_restoring_a_tampered_backup_is_refused_with_exit_7(xj, registry, workdir):
     xj("backup", str(workdir / "b.db"))
     bad = type(registry)(workdir / "b.db")
@@ -445,6 +441,7 @@ def test_the_audit_log_lists_events_by_student_day_and_kind(xj, registry):
     assert xj("audit", "log", "--kind", "graduation").exit_code == 3
 
 
+@pytest.mark.sqlite_only  # the file itself (its path, mode, copies, restores)
 def test_a_backup_keeps_the_mode_of_a_shared_database(xj, registry, workdir):
     os.chmod(registry.path, 0o660)
     assert xj("backup", str(workdir / "shared.db")).exit_code == 0

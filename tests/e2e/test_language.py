@@ -111,8 +111,8 @@ def test_no_number_date_or_time_is_split_across_lines_at_any_width(xj, workdir, 
     rows = people(5, names=["歐陽明月", "阿依古麗·買買提明", "張三", "李四", "王五"])
     assert xj("enroll", "--file", str(write_csv(workdir / "r.csv", rows)), "--year", "2025").exit_code == 0
     assert xj("suspend", "202501010101", "--reason", "因病", "--until", "2027-08-31").exit_code == 0
-    numbers = [r[0] for r in db.rows("SELECT student_no FROM students")]
-    masked = [r[0][:6] + "********" + r[0][-4:] for r in db.rows("SELECT id_number FROM students")]
+    numbers = [r[0] for r in db.rows("SELECT student_no FROM students ORDER BY student_no")]
+    masked = [r[0][:6] + "********" + r[0][-4:] for r in db.rows("SELECT id_number FROM students ORDER BY student_no")]
     for args in (["query"], ["show", "202501010101"], ["audit", "log"], ["access-log"], ["stats"]):
         out = xj(*args, env={"COLUMNS": str(width)}).stdout
         lines = out.splitlines()

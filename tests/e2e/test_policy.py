@@ -54,6 +54,7 @@ def test_the_last_office_operator_cannot_be_removed_and_a_name_is_not_added_twic
     assert again.exit_code == 1 and "already an operator" in again.stderr
 
 
+@pytest.mark.sqlite_only  # the file itself (its path, mode, copies, restores)
 def test_a_viewer_with_a_config_of_their_own_gains_nothing(xj, school, db, tmp_path, monkeypatch):
     """Finding 1: a config without [operators], pointed at the shared file, and --operator naming the office."""
     assert xj("query").exit_code == 0  # the registry has its operators
@@ -112,13 +113,10 @@ def test_approval_applies_a_request_only_within_the_requesting_college(xj, schoo
     """A request stored before the fix (no college filter, college 01): approval must not touch college 02."""
     # A college's request whose stored arguments name a student of another college (hand-built, as an older
     # version could store one): approval re-checks what it touches.
-    conn = sqlite3.connect(db.path)
-    conn.execute("INSERT INTO requests (action, college, student_no, payload, status, submitted_by, submitted_at) "
+    db.execute(("INSERT INTO requests (action, college, student_no, payload, status, submitted_by, submitted_at) "
                  "VALUES ('graduate', '01', NULL, ?, 'pending', 'li', '2026-11-28T00:00:00+00:00')",
                  (json.dumps({"args": [[C]], "kwargs": {"outcome": "graduated", "date": "2027-06-30"},
-                              "basis": {}}),))
-    conn.commit()
-    conn.close()
+                              "basis": {}}),)))
     before = db.rows("SELECT * FROM students ORDER BY id")
     result = as_(xj, "wang", "approve", "1")
     assert result.exit_code in (1, 6) and C in result.stderr
@@ -258,6 +256,7 @@ def test_a_roster_does_not_name_another_colleges_number_either(xj, school, db):
 
 # --- 6. and 7. a look that cannot be logged is not shown; a file that cannot be logged is not written ---------
 
+@pytest.mark.sqlite_only  # the file itself (its path, mode, copies, restores)
 def test_a_link_on_a_read_only_disk_still_reaches_the_registry_and_the_look_is_logged(xj, school, db, mounted):
     folder = mounted("ro", "1m")
     (folder / "link.db").symlink_to(db.path)
@@ -267,6 +266,7 @@ def test_a_link_on_a_read_only_disk_still_reaches_the_registry_and_the_look_is_l
     assert db.rows("SELECT operator, revealed, purpose FROM access_log") == [("wang", 1, "核對")]
 
 
+@pytest.mark.sqlite_only  # the file itself (its path, mode, copies, restores)
 def test_a_read_only_copy_shows_masked_data_with_a_warning_and_refuses_to_reveal(xj, school, db, mounted):
     import shutil
 
@@ -286,13 +286,8 @@ def test_an_export_whose_log_entry_cannot_be_written_leaves_no_file(xj, school, 
     config = school / "config.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("busy_timeout = 10", "busy_timeout = 0.2"),
                       encoding="utf-8")
-    holder = sqlite3.connect(db.path)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with db.write_lock():
         result = as_(xj, "wang", "export", "--out", str(school / "x.csv"), "--reveal", "--purpose", "上報")
-    finally:
-        holder.rollback()
-        holder.close()
     assert result.exit_code == 5
     assert not (school / "x.csv").exists()
     assert not [p for p in school.iterdir() if p.name.startswith(".x.csv")]
@@ -303,12 +298,9 @@ def test_an_export_whose_log_entry_cannot_be_written_leaves_no_file(xj, school, 
 def test_the_access_log_never_shows_a_full_id_number(xj, school, db):
     as_(xj, "wang", "query", "--id-number", make_id(seq=1), "--purpose", "核對")
     # An entry written before filters were masked on the way in.
-    conn = sqlite3.connect(db.path)
-    conn.execute("INSERT INTO access_log (at, operator, command, filters, shown, revealed) VALUES "
+    db.execute(("INSERT INTO access_log (at, operator, command, filters, shown, revealed) VALUES "
                  "('2026-11-01T00:00:00+00:00', 'wang', 'query', ?, 1, 0)",
-                 (json.dumps({"id_number": make_id(seq=2)}),))
-    conn.commit()
-    conn.close()
+                 (json.dumps({"id_number": make_id(seq=2)}),)))
     listed = as_(xj, "insp", "access-log", "-f", "json").stdout
     assert make_id(seq=1) not in listed and make_id(seq=2) not in listed and MASKED_A in listed
 
@@ -341,10 +333,10 @@ def test_a_python_caller_of_the_services_gets_the_same_masking_and_the_same_log_
     from xueji.domain.access import PersonView, Role
     from xueji.domain.errors import PermissionDenied
     from xueji.services import Look, Session, queries
-    from xueji.store.sqlite import Store
+    from xueji.store import open_store
 
     config = cfg.load(school / "config.toml")
-    store = Store(config.database)
+    store = open_store(config.database)
     try:
         session = Session(store, "view", TODAY, config.codes, role=Role.VIEWER)
         found, _ = queries.query(session, student_no=A)
@@ -363,12 +355,7 @@ def test_a_python_caller_of_the_services_gets_the_same_masking_and_the_same_log_
 # --- 10. cheap tampering is found ---------------------------------------------------------------------------
 
 def _tamper(db, *statements):
-    conn = sqlite3.connect(db.path)
-    conn.execute("PRAGMA foreign_keys = OFF")
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
+    db.tamper(*statements)
 
 
 def test_removing_the_newest_event_and_setting_the_record_back_is_found(xj, school, db):
@@ -425,7 +412,7 @@ def test_a_removed_or_rewritten_access_log_entry_or_request_is_found(xj, school,
     as_(xj, "li", "withdraw", A, "--reason", "本人申請")
     as_(xj, "wang", "reject", "1", "--reason", "材料不全")
     assert as_(xj, "wang", "audit", "verify").exit_code == 0
-    triggers = [r[0] for r in db.rows("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+    triggers = db.trigger_names()
     _tamper(db, *(f"DROP TRIGGER {t}" for t in triggers), statement)
     result = as_(xj, "wang", "audit", "verify")
     assert result.exit_code == 7
@@ -433,11 +420,8 @@ def test_a_removed_or_rewritten_access_log_entry_or_request_is_found(xj, school,
 
 def test_an_event_citing_a_request_that_did_not_approve_it_is_found(xj, school, db):
     assert as_(xj, "wang", "withdraw", A, "--reason", "本人申請").exit_code == 0
-    conn = sqlite3.connect(db.path)
-    conn.execute("INSERT INTO requests (action, college, student_no, payload, status, submitted_by, submitted_at) "
-                 "VALUES ('withdraw', '01', ?, '{}', 'rejected', 'li', '2026-11-28T00:00:00+00:00')", (A,))
-    conn.commit()
-    conn.close()
+    db.execute(("INSERT INTO requests (action, college, student_no, payload, status, submitted_by, submitted_at) "
+                 "VALUES ('withdraw', '01', ?, '{}', 'rejected', 'li', '2026-11-28T00:00:00+00:00')", (A,)))
     assert as_(xj, "wang", "check").exit_code == 0
     _tamper(db, "DROP TRIGGER events_never_updated",
             "UPDATE events SET request_id = 1 WHERE id = (SELECT max(id) FROM events)")
@@ -476,14 +460,15 @@ def test_a_database_that_is_not_xuejis_is_refused_and_left_untouched(xj, workdir
 def test_a_unit_of_work_rolls_back_unless_committed_and_nested_work_uses_savepoints(workdir, session):
     from tests.conftest import person
     from xueji.services import registry
-    from xueji.store.sqlite import Store
+    from xueji import config as cfg
+    from xueji.store import open_store
 
     for seq in range(4):  # the students the looks below name (an access-log entry names students who exist)
         registry.enroll(session, person(seq), college="01", major="01", klass="01", year="2023", date="2023-09-01")
-    store = Store(workdir / "xueji.db")
+    store = open_store(cfg.load(workdir / "config.toml").database)
     try:
         def count():
-            return store.conn.execute("SELECT count(*) FROM access_log").fetchone()[0]
+            return store.reader().count("access_log")
 
         entry = {"operator": "x", "command": "t", "filters": {}, "revealed": False}
         with store.transaction() as repo:

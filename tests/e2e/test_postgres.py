@@ -15,6 +15,15 @@ import pytest
 from tests.conftest import make_id
 
 XUEJI = str(Path(sys.executable).parent / "xueji")
+# These tests choose their engines themselves (a SQLite folder migrating into PostgreSQL, logins of their own): the
+# suite's both-engines variant of the folder does not apply.
+pytestmark = pytest.mark.sqlite_only
+
+
+@pytest.fixture(autouse=True)
+def _folder(workdir):
+    """Every test here works in a folder as `init` leaves it (its code table is the registry's)."""
+    return workdir
 
 
 def enroll_args(seq: int, college: str = "01", klass: str = "01", name: str = "張三") -> list[str]:

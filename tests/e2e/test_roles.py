@@ -328,6 +328,7 @@ def test_the_access_log_can_be_filtered_by_operator_day_and_student(xj, school, 
 
 # --- files -------------------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only  # the file itself (its path, mode, copies, restores)
 def test_a_database_others_can_read_gets_a_warning(xj, school, db):
     os.chmod(db.path, 0o644)
     result = xj("query")
@@ -336,6 +337,7 @@ def test_a_database_others_can_read_gets_a_warning(xj, school, db):
     assert "can be read" not in xj("query").stderr
 
 
+@pytest.mark.sqlite_only  # the file itself (its path, mode, copies, restores)
 def test_in_a_shared_group_setup_the_files_beside_the_database_keep_its_mode(xj, school, db):
     os.chmod(db.path, 0o660)
     keeper = sqlite3.connect(db.path)  # keeps the WAL and shared-memory files in place
@@ -377,13 +379,8 @@ def test_personal_data_that_cannot_be_logged_is_not_shown(xj, school, db):
     config = school / "config.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("busy_timeout = 10", "busy_timeout = 0.2"),
                       encoding="utf-8")
-    holder = sqlite3.connect(db.path)
-    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock: the access-log entry cannot be written
-    try:
+    with db.write_lock():  # another writer holds the lock: the access-log entry cannot be written
         result = as_(xj, "wang", "query", "-f", "json")
-    finally:
-        holder.rollback()
-        holder.close()
     assert result.exit_code == 5 and result.stdout == ""
     assert db.value("SELECT count(*) FROM access_log") == 0
     assert as_(xj, "wang", "query", "-f", "json").stdout.startswith("[")

@@ -192,6 +192,12 @@ def _check_history(repo, report: CheckReport) -> None:
         if name not in present:
             bad((N_("The guard {name} is missing from the database: someone changed the schema outside xueji."),
                  {"name": name}))
+    for chain, head in repo.recorded_heads().items():
+        end = repo.chain_end(chain)
+        if head != end:
+            bad((N_("The database records the head of the {chain} chain at entry {id}, but the chain ends at entry "
+                    "{last}: entries were removed or added outside xueji."),
+                 {"chain": chain, "id": head[0], "last": end[0]}))
     for table, label in (("events", N_("Event")), ("ledger", N_("Ledger entry"))):
         for row_id, at, before in repo.times_running_backwards(table):
             bad((N_("{what} {id} was recorded at {at}, before the one preceding it ({before}): time ran backwards."),

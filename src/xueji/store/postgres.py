@@ -83,6 +83,10 @@ class PgRepository(Repository):
                                 (table,)).fetchone()
         return row if row and row[0] else None
 
+    def recorded_heads(self) -> dict[str, tuple[int, str]]:
+        return {chain: (row_id, digest) for chain, row_id, digest in
+                self.conn.execute("SELECT chain, id, hash FROM heads ORDER BY chain")}
+
     def _advance_head(self, table: str, row_id: int, digest: str) -> None:
         self.conn.execute("UPDATE heads SET id = ?, hash = ? WHERE chain = ?", (row_id, digest, table))
 

@@ -137,6 +137,15 @@ class Repository:
         (and holds the write lock)."""
         return self.conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
 
+    def chain_end(self, table: str) -> tuple[int, str]:
+        """(id, hash) of the last row the chain itself holds, (0, GENESIS) if none."""
+        row = self.conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else (0, audit.GENESIS)
+
+    def recorded_heads(self) -> dict[str, tuple[int, str]]:
+        """The heads the database keeps apart from the chains (PostgreSQL's heads row); SQLite keeps none."""
+        return {}
+
     def _advance_head(self, table: str, row_id: int, digest: str) -> None:
         """After appending to a chain: SQLite reads its head from the chain itself; PostgreSQL keeps it in a row."""
 
@@ -598,7 +607,7 @@ class Repository:
         return self.conn.execute(
             "SELECT e.kind, e.jyt_code, s.cur_college, count(*) FROM events e JOIN students s ON s.id = e.student_id "
             f"WHERE e.kind IN ({', '.join('?' for _ in kinds)}) AND e.effective_date BETWEEN ? AND ?"
-            + (" AND s.cur_college = ?" if scope else "") + " GROUP BY e.kind, s.cur_college ORDER BY e.kind, s.cur_college",
+            + (" AND s.cur_college = ?" if scope else "") + " GROUP BY e.kind, e.jyt_code, s.cur_college ORDER BY e.kind, s.cur_college",
             (*kinds, f"{year}-01-01", f"{year}-12-31", *([scope] if scope else []))).fetchall()
 
     def headcount_at(self, day: date, scope: str | None) -> list[tuple]:
