@@ -64,14 +64,18 @@ def _initialised(tmp_path_factory) -> Path:
     return folder
 
 
+def initialised_copy(tmp_path: Path, initialised: Path) -> Path:
+    import shutil
+
+    for source in initialised.iterdir():
+        shutil.copy2(source, tmp_path / source.name)
+    return tmp_path
+
+
 @pytest.fixture
 def workdir(tmp_path, _initialised) -> Path:
     """A folder as `init` leaves it: config.toml (the packaged example) and xueji.db — a copy of one made once."""
-    import shutil
-
-    for source in _initialised.iterdir():
-        shutil.copy2(source, tmp_path / source.name)
-    return tmp_path
+    return initialised_copy(tmp_path, _initialised)
 
 
 @pytest.fixture

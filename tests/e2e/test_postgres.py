@@ -12,18 +12,16 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.conftest import make_id
+from tests.conftest import initialised_copy, make_id
 
 XUEJI = str(Path(sys.executable).parent / "xueji")
-# These tests choose their engines themselves (a SQLite folder migrating into PostgreSQL, logins of their own): the
-# suite's both-engines variant of the folder does not apply.
-pytestmark = pytest.mark.sqlite_only
 
 
 @pytest.fixture(autouse=True)
-def _folder(workdir):
-    """Every test here works in a folder as `init` leaves it (its code table is the registry's)."""
-    return workdir
+def workdir(tmp_path, _initialised):
+    """A folder as `init` leaves it (its code table is the registry's). These tests choose their engines themselves
+    (a SQLite folder migrating into PostgreSQL, logins of their own): not the suite's both-engines folder."""
+    return initialised_copy(tmp_path, _initialised)
 
 
 def enroll_args(seq: int, college: str = "01", klass: str = "01", name: str = "張三") -> list[str]:
@@ -260,3 +258,26 @@ def test_backup_of_a_postgresql_registry_is_a_verified_sqlite_file_owner_only(xj
 def test_migrate_needs_a_postgresql_address(xj, workdir):
     result = xj("migrate", "--to", "elsewhere.db")
     assert result.exit_code == 3 and "PostgreSQL" in one_line(result)
+
+
+def test_an_installer_without_superuser_rights_sets_up_the_registry_and_its_logins(xj, pg_server):
+    """docs/deployment.md's way: a role with CREATEROLE owns the database, installs, and maps the clerks' logins."""
+    import uuid
+
+    suffix = uuid.uuid4().hex[:8]
+    dba, clerk, name = f"dba_{suffix}", f"li_{suffix}", f"xueji_dba_{suffix}"
+    pg_server.admin(f"CREATE ROLE {dba} LOGIN CREATEROLE")
+    pg_server.admin(f"CREATE DATABASE {name} OWNER {dba}")
+    try:
+        url = pg_server.url(name, dba)
+        assert xj("--db", url, "init").exit_code == 0
+        for args in (["operators", "add", dba, "--role", "office"],
+                     ["operators", "add", clerk, "--role", "college", "--college", "01"], enroll_args(1),
+                     enroll_args(2, "02")):
+            result = xj("--db", url, *args)
+            assert result.exit_code == 0, result.output
+        shown = xj("--db", pg_server.url(name, clerk), "query", "-f", "csv")
+        assert shown.exit_code == 0 and "202501010101" in shown.stdout and "202502010101" not in shown.stdout
+        assert xj("--db", url, "audit", "verify").exit_code == 0
+    finally:
+        pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
