@@ -91,7 +91,7 @@ def test_a_deleted_event_is_caught_at_the_event_after_the_gap(xj, registry):
 def test_the_migration_chains_the_events_of_a_database_from_the_previous_version(tmp_path):
     from sqlite_utils import Database
 
-    from xueji.store import migrations
+    from xueji.store.sqlite import migrations
     from xueji.store.sqlite import Store
 
     path = tmp_path / "v2.db"

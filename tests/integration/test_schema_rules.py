@@ -10,7 +10,7 @@ from tests.conftest import person
 from xueji.domain.status import Status
 from xueji.domain.validate import ID_TYPES, _GENDER_ALIASES
 from xueji.services import registry
-from xueji.store import migrations
+from xueji.store.sqlite import migrations
 from xueji.store.sqlite import Store
 
 

@@ -14,7 +14,7 @@ from tests.conftest import TODAY, person
 from xueji import config as cfg
 from xueji.domain.errors import ConfigError, DatabaseBusy
 from xueji.services import Session, registry
-from xueji.store import migrations
+from xueji.store.sqlite import migrations
 from xueji.store.sqlite import Store
 
 

@@ -18,7 +18,7 @@ from xueji.store import open_store  # noqa: F401  (the services open registries 
 class Session:
     """What every use case needs: the store, the code table, the limits, who is working and what day it is."""
 
-    store: object  # the store of store/sqlite.py or store/postgres.py: one interface
+    store: object  # the store of store/sqlite/ or store/postgres.py: one interface
     operator: str
     today: date = field(default_factory=date.today)
     codes_table: CodeTable | None = None

@@ -16,7 +16,7 @@ from xueji.domain.access import Action
 from xueji.domain.errors import N_, IntegrityFailure, InvalidData, RuleViolation
 from xueji.files import safe
 from xueji.services import Session
-from xueji.store import copies, open_store, transfer
+from xueji.store import open_store, reading_file, transfer
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Copy:
 
 def verify_file(path: Path) -> tuple[int, str]:
     """SQLite's integrity check and the audit chain of a database file; IntegrityFailure (exit 7) if either fails."""
-    with copies.reading(path) as repo:
+    with reading_file(path) as repo:
         rows = repo.integrity_check()
         if rows != ["ok"]:
             raise IntegrityFailure(N_("{path} fails SQLite's integrity check: {detail}"), path=str(path),
@@ -44,6 +44,8 @@ def verify_file(path: Path) -> tuple[int, str]:
 
 
 def backup(session: Session, destination: str | Path) -> Copy:
+    """A verified copy of the registry in a new file: the SQLite file copied while others work, or a PostgreSQL
+    registry written into a new SQLite file (the portable archive) whose chains must end where the registry's did."""
     session.require(Action.BACKUP)
     target = Path(destination).expanduser().absolute()
     safe.refuse_link(target)
@@ -52,31 +54,9 @@ def backup(session: Session, destination: str | Path) -> Copy:
                             hint=N_("Give a new name, e.g. with the date in it."), path=str(target))
     if not target.parent.is_dir():
         raise InvalidData.one("file", str(target), N_("The folder {path} does not exist."), path=str(target.parent))
-    if session.store.engine == "postgresql":
-        return _archive(session, target)
-    copies.create_like(target, session.store.path)
-    copies.copy_into(session.store.conn, target)
+    heads = session.store.backup_to(target)
     events, head = verify_file(target)
-    return Copy(target, events, head)
-
-
-def _archive(session: Session, target: Path) -> Copy:
-    """A shared registry into a new SQLite file (owner-only), row for row from one snapshot, then verified: its
-    heads must be the registry's."""
-    archive = open_store(target, create=True)
-    try:
-        with session.store.snapshot() as source, archive.transaction() as copy:
-            transfer.copy_registry(source, copy)
-            heads = source.heads()
-            copy.commit()
-    except BaseException:
-        archive.close()
-        os.unlink(target)  # ours: created exclusively a moment ago
-        raise
-    archive.close()
-    copies.settle(target)
-    events, head = verify_file(target)
-    if head != heads[0][1]:
+    if heads is not None and head != heads[0][1]:
         raise IntegrityFailure(N_("The copy of the registry in {path} does not end where the registry does; nothing "
                                   "can be trusted in it."), path=str(target))
     return Copy(target, events, head)
@@ -93,15 +73,13 @@ class Moved:
 
 
 def migrate(session: Session, url: str) -> Moved:
-    """The whole SQLite registry into PostgreSQL at ``url``, in one transaction there: the schema installed if
-    missing, refused if the target already holds a registry's work, committed only if both sides' heads agree."""
+    """The whole registry (a SQLite file, or another PostgreSQL database) into PostgreSQL at ``url``, in one
+    transaction there: the schema installed if missing, refused if the target already holds a registry's work,
+    committed only if both sides' heads agree."""
     session.require(Action.BACKUP)
     if not isinstance(url, str):
         raise InvalidData.one("to", str(url), N_("{value} is not a PostgreSQL address (postgresql://host/name)."),
                               value=str(url))
-    if session.store.engine != "sqlite":
-        raise RuleViolation(N_("migrate copies a SQLite registry into PostgreSQL; this registry is already on "
-                               "PostgreSQL."))
     target = open_store(url, create=True)
     try:
         with session.store.snapshot() as source, target.transaction() as copy:
@@ -122,10 +100,6 @@ def migrate(session: Session, url: str) -> Moved:
 def restore(session: Session, source: str | Path, force: bool = False) -> Copy:
     """Replace the database with a verified backup, keeping a copy of the current one first."""
     session.require(Action.BACKUP)
-    if session.store.engine != "sqlite":
-        raise RuleViolation(N_("restore replaces a SQLite file; a PostgreSQL registry is restored by its DBA "
-                               "(pg_restore, a base backup or a replica): nothing was changed."),
-                            hint=N_("See docs/deployment.md, \"Backups and replicas\"."))
     origin = Path(source).expanduser().absolute()
     if not origin.is_file():
         raise InvalidData.one("file", str(origin), N_("There is no file {path}."), path=str(origin))
@@ -134,9 +108,7 @@ def restore(session: Session, source: str | Path, force: bool = False) -> Copy:
         raise RuleViolation(N_("Restoring replaces the whole database with {path} ({events} events, head {head})."),
                             hint=N_("Add --force to do it; the current database is kept as a copy first."),
                             path=str(origin), events=events, head=head[:16])
-    kept = session.store.path.with_name(
-        f"{session.store.path.name}.before-restore-{datetime.now():%Y%m%dT%H%M%S}")
-    copies.create_like(kept, session.store.path)
-    copies.copy_into(session.store.conn, kept)
-    copies.replace_from(origin, session.store.conn)
-    return Copy(session.store.path, events, head, kept)
+    path = Path(session.store.path)
+    kept = path.with_name(f"{path.name}.before-restore-{datetime.now():%Y%m%dT%H%M%S}")
+    session.store.restore_from(origin, kept)
+    return Copy(path, events, head, kept)

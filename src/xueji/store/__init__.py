@@ -1,5 +1,6 @@
-"""The store: the registry on SQLite (one file, ``store/sqlite.py``) or on PostgreSQL (many desks,
-``store/postgres.py``), and the repository both speak through. The only place that speaks SQL."""
+"""The store: the registry on SQLite (one file; ``store/sqlite/``: the store, its migrations, file copies) or on
+PostgreSQL (many desks; ``store/postgres.py``), and the repository both speak through. The only place that speaks
+SQL, and the only one that knows which engine runs."""
 
 from __future__ import annotations
 
@@ -29,6 +30,13 @@ def open_store(location, busy_timeout: float = 10.0, create: bool = False):
     return Store(location, busy_timeout, create=create)
 
 
+def reading_file(path: Path):
+    """A read-only look, in one snapshot, at the SQLite file ``path`` (a backup or an archive being verified)."""
+    from xueji.store.sqlite.copies import reading
+
+    return reading(path)
+
+
 def storage_failure(error: BaseException):
     """``error`` in xueji's words if a database engine raised it; None for anything else."""
     from xueji.store.sqlite import storage_failure as sqlite_failure
@@ -44,4 +52,4 @@ def storage_failure(error: BaseException):
     return found
 
 
-__all__ = ["Path", "is_url", "open_store", "storage_failure"]
+__all__ = ["Path", "is_url", "open_store", "reading_file", "storage_failure"]

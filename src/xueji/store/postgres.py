@@ -289,6 +289,33 @@ class Store:
         finally:
             self._rollback()
 
+    def backup_to(self, target):
+        """The portable archive: a new SQLite file (owner-only) holding this registry row for row, from one
+        REPEATABLE READ snapshot; returns the heads of that snapshot, which the archive must end with."""
+        import os
+
+        from xueji.store import open_store, transfer
+        from xueji.store.sqlite.copies import settle
+
+        archive = open_store(target, create=True)
+        try:
+            with self.snapshot() as source, archive.transaction() as copy:
+                transfer.copy_registry(source, copy)
+                heads = source.heads()
+                copy.commit()
+        except BaseException:
+            archive.close()
+            os.unlink(target)  # ours: created exclusively a moment ago
+            raise
+        archive.close()
+        settle(target)
+        return heads
+
+    def restore_from(self, origin, kept) -> None:
+        raise RuleViolation(N_("restore replaces a SQLite file; a PostgreSQL registry is restored by its DBA "
+                               "(pg_restore, a base backup or a replica): nothing was changed."),
+                            hint=N_("See docs/deployment.md, \"Backups and replicas\"."))
+
     def close(self) -> None:
         self.pg.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xueji.domain import audit
 from xueji.domain.status import LIVE
-from xueji.store.migrations import M008_GENDERS, M008_STATUSES
+from xueji.store.names import M008_GENDERS, M008_STATUSES
 
 SCHEMA_VERSION = 1  # the schema as SQLite's m001–m009 leave it, plus heads, roles, policies and views
 T = 'TEXT COLLATE "C"'  # byte order, as SQLite compares
@@ -160,7 +160,7 @@ GRANT SELECT ON registry.name_keys, registry.requests TO xueji_viewer;
 """
 
 # A college's login sees and touches its own college's rows only; everyone else sees every row.
-POLICIES = f"""
+POLICIES = """
 CREATE FUNCTION registry.login_college() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path = registry, pg_temp AS
 $$ SELECT college FROM registry.operators WHERE name = session_user AND ended_at IS NULL AND role = 'college' $$;

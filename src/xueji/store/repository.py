@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
@@ -116,7 +115,7 @@ def _student_values(student: Student) -> dict:
 class Repository:
     """Students and events over one connection; writers call it inside ``Store.transaction()``."""
 
-    def __init__(self, conn: sqlite3.Connection, store=None):
+    def __init__(self, conn, store=None):
         self.conn = conn
         self.store = store
         self.committed = False

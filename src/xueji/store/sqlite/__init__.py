@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xueji.domain.errors import N_, ConfigError, DatabaseBusy, IntegrityFailure, XuejiError
-from xueji.store import migrations
+from xueji.store.sqlite import migrations
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
@@ -208,6 +208,23 @@ class Store:
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+
+    def backup_to(self, target: Path):
+        """A consistent copy into the new file ``target`` with SQLite's online backup API while others work (its
+        mode and group the database's); None: the caller verifies the file itself."""
+        from xueji.store.sqlite import copies
+
+        copies.create_like(target, self.path)
+        copies.copy_into(self.conn, target)
+        return None
+
+    def restore_from(self, origin: Path, kept: Path) -> None:
+        """The database replaced by ``origin`` (already verified), the current one first copied to ``kept``."""
+        from xueji.store.sqlite import copies
+
+        copies.create_like(kept, self.path)
+        copies.copy_into(self.conn, kept)
+        copies.replace_from(origin, self.conn)
 
     def close(self) -> None:
         self.conn.close()
