@@ -281,3 +281,31 @@ def test_an_installer_without_superuser_rights_sets_up_the_registry_and_its_logi
         assert xj("--db", url, "audit", "verify").exit_code == 0
     finally:
         pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.mark.slow  # 26 processes
+def test_two_rosters_and_single_enrollments_in_parallel_collide_nowhere(pg, workdir):
+    from tests.rosters import people, write_csv
+
+    env = dict(os.environ, XUEJI_DB=pg.url(), XUEJI_LANG="en")
+    write_csv(workdir / "a.csv", people(50, start=0, klass="1"))
+    write_csv(workdir / "b.csv", people(40, start=150, klass="2") + people(30, start=300, klass="1"))
+    commands = [[XUEJI, "enroll", "--file", name, "--year", "2025", "-q"] for name in ("a.csv", "b.csv")]
+    for k, row in enumerate(people(24, start=400)):
+        commands.append([XUEJI, "enroll", "--name", row["name"], "--gender", row["gender"], "--birth-date",
+                         row["birth_date"], "--id-number", row["id_number"], "--college", "01", "--major", "01",
+                         "--class", str(1 + k % 2), "--year", "2025"])
+    processes = [subprocess.Popen(c, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for c in commands]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    assert [p.returncode for p in processes] == [0] * 26, [o[1] for o in outputs if o[1]]
+    got = [r[0] for r in pg.rows("SELECT student_no FROM registry.students")]
+    assert len(got) == 144 and len(set(got)) == 144
+    per_class: dict[str, list[int]] = {}
+    for number in got:
+        per_class.setdefault(number[:10], []).append(int(number[10:]))
+    for seats in per_class.values():  # consecutive from 01: none skipped, none twice
+        assert sorted(seats) == list(range(1, len(seats) + 1))
+    events = pg.rows("SELECT id, prev_hash, hash FROM registry.events ORDER BY id")
+    assert [e[0] for e in events] == list(range(1, 145))
+    assert all(events[i][1] == events[i - 1][2] for i in range(1, len(events)))
