@@ -28,7 +28,7 @@ from xueji.domain import audit
 from xueji.domain.errors import (
     N_, ConfigError, DatabaseBusy, DuplicateRegistration, PermissionDenied, RuleViolation, XuejiError,
 )
-from xueji.store.repository import Repository
+from xueji.store.repository import Repository, savepoint
 
 WRITE_LOCK = 0x78756A69  # the advisory lock every writer holds for its unit of work ("xuji")
 GROUPS = {"office": "xueji_office", "college": "xueji_college", "inspector": "xueji_inspector",
@@ -230,21 +230,8 @@ class Store:
         """The unit of work, as on SQLite: one writer at a time (an advisory lock), ROLLBACK unless committed;
         a SAVEPOINT inside an open one."""
         if self.conn.in_transaction:
-            self._depth += 1
-            name = f"xueji_{self._depth}"
-            self.pg.execute(f"SAVEPOINT {name}")
-            repo = PgRepository(self.conn, self)
-            try:
+            with savepoint(self, PgRepository(self.conn, self)) as repo:
                 yield repo
-            except BaseException:
-                self.pg.execute(f"ROLLBACK TO {name}")
-                self.pg.execute(f"RELEASE {name}")
-                raise
-            finally:
-                self._depth -= 1
-            if not repo.committed:
-                self.pg.execute(f"ROLLBACK TO {name}")
-            self.pg.execute(f"RELEASE {name}")
             return
         try:
             self.pg.execute("BEGIN")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
@@ -110,6 +111,26 @@ def _student_values(student: Student) -> dict:
         "status_since": student.status_since.isoformat(),
         "suspended_until": student.suspended_until.isoformat() if student.suspended_until else None,
     }
+
+
+@contextmanager
+def savepoint(store, repo: "Repository"):
+    """Work nested in an open unit of work, on either engine: a SAVEPOINT whose ``commit()`` keeps the work for the
+    outer unit to commit or roll back; without it (or on an error) only the inner work is undone."""
+    store._depth += 1
+    name = f"xueji_{store._depth}"
+    repo.conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield repo
+    except BaseException:
+        repo.conn.execute(f"ROLLBACK TO {name}")
+        repo.conn.execute(f"RELEASE {name}")
+        raise
+    finally:
+        store._depth -= 1
+    if not repo.committed:
+        repo.conn.execute(f"ROLLBACK TO {name}")
+    repo.conn.execute(f"RELEASE {name}")
 
 
 class Repository:

@@ -138,24 +138,11 @@ class Store:
         its ``commit()`` keeps its work for the outer unit to commit or roll back; without it only the inner
         work is undone. Nothing ever joins silently and commits on someone else's behalf.
         """
-        from xueji.store.repository import Repository
+        from xueji.store.repository import Repository, savepoint
 
         if self.conn.in_transaction:
-            self._depth += 1
-            name = f"xueji_{self._depth}"
-            self.conn.execute(f"SAVEPOINT {name}")
-            repo = Repository(self.conn, self)
-            try:
+            with savepoint(self, Repository(self.conn, self)) as repo:
                 yield repo
-            except BaseException:
-                self.conn.execute(f"ROLLBACK TO {name}")
-                self.conn.execute(f"RELEASE {name}")
-                raise
-            finally:
-                self._depth -= 1
-            if not repo.committed:
-                self.conn.execute(f"ROLLBACK TO {name}")
-            self.conn.execute(f"RELEASE {name}")
             return
         if self.read_only:
             raise self._read_only_error()
