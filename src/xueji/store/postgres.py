@@ -74,6 +74,21 @@ class PgRepository(Repository):
     """The repository with PostgreSQL's differences: ids from identity columns, heads in rows, no SQLite catalog."""
 
     CONTAINS = "strpos({}, ?) > 0"
+    # PostgreSQL cannot plan a correlated max(id) in a join condition (it would be evaluated per pair of rows)
+    LAST_EVENT = ("LEFT JOIN LATERAL (SELECT id, kind, record_hash FROM events WHERE student_id = s.id "
+                  "ORDER BY id DESC LIMIT 1) e ON true")
+    _cursors = 0
+
+    def _stream(self, sql: str, params=()):
+        """A server-side cursor inside the caller's transaction (a snapshot or a unit of work): rows arrive in
+        batches, a million are never held; outside one, a plain query."""
+        if not self.conn.in_transaction:
+            return self.conn.execute(sql, params)
+        PgRepository._cursors += 1
+        cursor = self.conn.pg.cursor(name=f"xueji_stream_{PgRepository._cursors}")
+        cursor.itersize = 5000
+        cursor.execute(_sql(sql), tuple(params) if params else None)
+        return cursor
 
     def _insert_id(self, sql: str, params: tuple) -> int:
         return self.conn.execute(sql + " RETURNING id", params).fetchone()[0]
@@ -103,10 +118,7 @@ class PgRepository(Repository):
 
     def table_rows(self, table: str, columns: tuple[str, ...], order: str):
         """Streamed by a server-side cursor (the caller is inside a snapshot): a million rows are never held."""
-        cursor = self.conn.pg.cursor(name=f"xueji_{table}")
-        cursor.itersize = 5000
-        cursor.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
-        return cursor
+        return self._stream(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> int:
         """By COPY, PostgreSQL's bulk path; the code table's names (which `init` may have written) as an upsert."""

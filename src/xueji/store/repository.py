@@ -147,6 +147,12 @@ class Repository:
 
     # --- what differs between engines (store/postgres.py overrides these) ------------------------------------------
     CONTAINS = "instr({}, ?) > 0"  # a name key containing a search text
+    # Each student's last event, joined as ``e``: SQLite plans the correlated max(id) as one index search per student.
+    LAST_EVENT = "LEFT JOIN events e ON e.id = (SELECT max(id) FROM events WHERE student_id = s.id)"
+
+    def _stream(self, sql: str, params=()):
+        """Rows of a query that may cover the whole registry, one at a time (SQLite's cursor never holds them)."""
+        return self.conn.execute(sql, params)
 
     def _insert_id(self, sql: str, params: tuple) -> int:
         """Insert one row and return the id the engine gave it."""
@@ -318,7 +324,7 @@ class Repository:
         """Events as stored, in chain order, with the student's number (for verification and the audit log)."""
         clause, params = _clause([("s.student_no = ?", student_no), ("e.recorded_at >= ?", since),
                                   ("e.kind = ?", kind)])
-        cursor = self.conn.execute(
+        cursor = self._stream(
             "SELECT e.id, s.student_no, e.kind, e.jyt_code, e.effective_date, e.recorded_at, e.operator, e.reason, "
             "e.doc_no, e.status_before, e.status_after, e.detail, e.submitted_by, e.approved_by, e.request_id, "
             "e.record_hash, e.account, e.prev_hash, e.hash FROM events e LEFT JOIN students s ON s.id = e.student_id"
@@ -391,7 +397,7 @@ class Repository:
     def numbers_and_statuses(self):
         """Each student's number, stored segments and seat, status, and the status its last event leads to (None
         without events), one row at a time."""
-        return self.conn.execute(
+        return self._stream(
             "SELECT s.student_no, s.enroll_year, s.college, s.major, s.class, s.seat, s.status, "
             "(SELECT e.status_after FROM events e WHERE e.student_id = s.id ORDER BY e.id DESC LIMIT 1) "
             "FROM students s")
@@ -400,9 +406,8 @@ class Repository:
         """Every student's stored fields, as the audit chain hashes them, each with its last event (``last``: id,
         kind and record hash, or None), one at a time — nothing of the million is held."""
         fields = audit.RECORD_FIELDS + audit.RECORD_FIELDS_2
-        cursor = self.conn.execute(
-            f"SELECT {', '.join('s.' + f for f in fields)}, e.id, e.kind, e.record_hash FROM students s "
-            "LEFT JOIN events e ON e.id = (SELECT max(id) FROM events WHERE student_id = s.id)")
+        cursor = self._stream(
+            f"SELECT {', '.join('s.' + f for f in fields)}, e.id, e.kind, e.record_hash FROM students s {self.LAST_EVENT}")
         width = len(fields)
         for row in cursor:
             record = dict(zip(fields, row))
@@ -565,7 +570,7 @@ class Repository:
 
     def ledger_entries(self):
         keys = audit.LEDGER_FIELDS + ("prev_hash", "hash")
-        for row in self.conn.execute(f"SELECT {', '.join(keys)} FROM ledger ORDER BY id"):
+        for row in self._stream(f"SELECT {', '.join(keys)} FROM ledger ORDER BY id"):
             yield dict(zip(keys, row))
 
     def ledger_rows(self) -> dict[tuple[str, int], str]:
