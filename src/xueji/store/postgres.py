@@ -90,6 +90,11 @@ class PgRepository(Repository):
         cursor.execute(_sql(sql), tuple(params) if params else None)
         return cursor
 
+    def _insert_many(self, table: str, columns: tuple[str, ...], rows) -> None:
+        """By COPY (through a temporary table where row-level security applies to this login): a statement per
+        row costs about twice as much on a 100 000-row roster."""
+        self.insert_rows(table, columns, rows)
+
     def _insert_id(self, sql: str, params: tuple) -> int:
         return self.conn.execute(sql + " RETURNING id", params).fetchone()[0]
 
@@ -131,7 +136,21 @@ class PgRepository(Repository):
                 + ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys), rows)
             return len(rows)
         if self.conn.execute("SELECT row_security_active(?)", (f"registry.{table}",)).fetchone()[0]:
-            return super().insert_rows(table, columns, rows)  # PostgreSQL allows no COPY under row-level security
+            return self._insert_through_temporary(table, columns, rows)  # no COPY under row-level security
+        return self._copy(table, columns, rows)
+
+    def _insert_through_temporary(self, table: str, columns: tuple[str, ...], rows) -> int:
+        """COPY into a temporary table (no row-level security there), then one INSERT … SELECT into the registry's
+        table, which the policies check like any INSERT: COPY's speed without going around the policies."""
+        load = f"xueji_load_{table}"
+        self.conn.pg.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {load} (LIKE registry.{table}) ON COMMIT DROP")
+        count = self._copy(load, columns, rows)
+        listed = ", ".join(columns)
+        self.conn.pg.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {load}")
+        self.conn.pg.execute(f"TRUNCATE {load}")
+        return count
+
+    def _copy(self, table: str, columns: tuple[str, ...], rows) -> int:
         count = 0
         with self.conn.pg.cursor() as cursor:
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:

@@ -50,6 +50,12 @@ def _student(row: tuple) -> Student:
     )
 
 
+_EVENT_COLUMNS = (
+    "id", "student_id", "kind", "jyt_code", "effective_date", "recorded_at", "operator", "reason", "doc_no",
+    "status_before", "status_after", "detail", "submitted_by", "approved_by", "request_id", "record_hash", "account",
+    "prev_hash", "hash",
+)
+
 _INSERT_COLUMNS = (
     "id", "student_no", "name", "gender", "birth_date", "id_type", "id_number", "exam_no", "enroll_year", "college",
     "major", "class", "seat", "cur_year", "cur_college", "cur_major", "cur_class", "status", "status_since",
@@ -154,6 +160,11 @@ class Repository:
         """Rows of a query that may cover the whole registry, one at a time (SQLite's cursor never holds them)."""
         return self.conn.execute(sql, params)
 
+    def _insert_many(self, table: str, columns: tuple[str, ...], rows) -> None:
+        """Rows written by the registry's own work (a roster's 100 000): one prepared INSERT, executed many times."""
+        self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                              rows)
+
     def _insert_id(self, sql: str, params: tuple) -> int:
         """Insert one row and return the id the engine gave it."""
         return self.conn.execute(sql, params).lastrowid
@@ -247,12 +258,9 @@ class Repository:
         which is most of the time of a 100 000-row roster.
         """
         created = now()
-        self.conn.executemany(
-            f"INSERT INTO students ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)})",
-            (_insert_row(student, origin, created) for student, origin in zip(students, origins)),
-        )
-        self.conn.executemany("INSERT INTO name_keys (student_id, key) VALUES (?, ?)",
-                              ((s.id, search_key(s.person.name)) for s in students))
+        self._insert_many("students", _INSERT_COLUMNS,
+                          (_insert_row(student, origin, created) for student, origin in zip(students, origins)))
+        self._insert_many("name_keys", ("student_id", "key"), ((s.id, search_key(s.person.name)) for s in students))
         return students
 
     def update(self, student: Student) -> None:
@@ -310,12 +318,7 @@ class Repository:
                 prev = digest
                 appended[0] += 1
 
-        self.conn.executemany(
-            "INSERT INTO events (id, student_id, kind, jyt_code, effective_date, recorded_at, operator, reason, doc_no, "
-            "status_before, status_after, detail, submitted_by, approved_by, request_id, record_hash, account, prev_hash, "
-            "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows(),
-        )
+        self._insert_many("events", _EVENT_COLUMNS, rows())
         if appended[0]:
             self._advance_head("events", first_id + appended[0] - 1, prev)
 
