@@ -90,10 +90,20 @@ class PgRepository(Repository):
         cursor.execute(_sql(sql), tuple(params) if params else None)
         return cursor
 
+    BULK = 256  # rows from which COPY pays (a single enrollment's one row goes by plain INSERT)
+
     def _insert_many(self, table: str, columns: tuple[str, ...], rows) -> None:
-        """By COPY (through a temporary table where row-level security applies to this login): a statement per
-        row costs about twice as much on a 100 000-row roster."""
-        self.insert_rows(table, columns, rows)
+        """A few rows by INSERT; a batch by COPY (through a temporary table where row-level security applies to
+        this login): a statement per row costs about twice as much on a 100 000-row roster, while a temporary
+        table for one row made a single enrollment six times slower (18 ms against 3)."""
+        from itertools import chain, islice
+
+        rows = iter(rows)
+        first = list(islice(rows, self.BULK))
+        if len(first) < self.BULK:
+            super()._insert_many(table, columns, first)
+        else:
+            self.insert_rows(table, columns, chain(first, rows))
 
     def _insert_id(self, sql: str, params: tuple) -> int:
         return self.conn.execute(sql + " RETURNING id", params).fetchone()[0]
