@@ -10,7 +10,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from xueji.cli import narrowed
+from xueji.cli import hoisted, narrowed
 from xueji.cli.app import app
 
 ENGINES = ("sqlite", "postgresql")
@@ -29,7 +29,7 @@ def xj():
     runner = CliRunner()
 
     def run(*args: str, lang: str | None = "en", env: dict | None = None):
-        argv = (["--lang", lang] if lang else []) + list(args)
+        argv = hoisted((["--lang", lang] if lang else []) + list(args))
         with narrowed(app, argv):  # as the installed command does (xueji.cli.main)
             return runner.invoke(app, argv, env=env, catch_exceptions=False)
 

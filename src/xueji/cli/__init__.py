@@ -21,6 +21,31 @@ def _invoked(argv: list[str]) -> str | None:
     return None
 
 
+_ANYWHERE = ("--config", "--db", "--lang")  # no command has an option of these names (--operator: access-log has)
+
+
+def hoisted(argv: list[str]) -> list[str]:
+    """``xueji init --db URL`` as ``xueji --db URL init``: where to work and in which language may follow the command
+    too, as clerks and the issue's examples write them. Nothing after ``--`` is touched."""
+    front, rest, index = [], [], 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            rest.extend(argv[index:])
+            break
+        name = word.split("=", 1)[0]
+        if name in _ANYWHERE and index > 0:
+            if "=" in word:
+                front.append(word)
+            else:
+                front.extend(argv[index:index + 2])
+                index += 1
+        else:
+            rest.append(word)
+        index += 1
+    return front + rest
+
+
 @contextmanager
 def narrowed(app, argv: list[str]):
     """The app with only the command being run (Typer builds every command's parser otherwise: ~35 ms). Help,
@@ -43,5 +68,6 @@ def main() -> None:
     from xueji.cli.app import app
 
     # Start-up is a feature: build only the command being run.
-    with narrowed(app, sys.argv[1:]):
-        app(prog_name="xueji")
+    argv = hoisted(sys.argv[1:])
+    with narrowed(app, argv):
+        app(args=argv, prog_name="xueji")
