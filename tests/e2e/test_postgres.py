@@ -133,8 +133,11 @@ def test_even_the_owner_cannot_rewrite_history_by_accident(pg, staffed):
 
 def test_a_viewer_never_reads_an_id_number_unmasked(xj, pg, staffed):
     kan = staffed["kan"]
-    with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        pg.rows("SELECT id_number FROM registry.students", user=kan)
+    for sql in ("SELECT id_number FROM registry.students", "SELECT payload FROM registry.requests",
+                "SELECT body FROM registry.ledger", "SELECT detail FROM registry.events"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            pg.rows(sql, user=kan)
+    assert {r[0] for r in pg.rows("SELECT kind FROM masked.ledger", user=kan)} == {"operator"}
     masked = pg.rows("SELECT id_number, birth_date FROM masked.students ORDER BY id", user=kan)
     assert masked[0] == (make_id(seq=1)[:6] + "********" + make_id(seq=1)[-4:], "2005-01-01")
     shown = xj("--db", pg.url(kan), "show", "202501010101", "-f", "json")

@@ -145,7 +145,11 @@ GRANT USAGE ON SCHEMA masked TO xueji_viewer;
 GRANT SELECT, INSERT, UPDATE ON registry.students, registry.name_keys, registry.requests
     TO xueji_office, xueji_college;
 GRANT SELECT, INSERT ON registry.events, registry.access_log, registry.access_log_students, registry.ledger
-    TO xueji_office, xueji_college, xueji_inspector, xueji_viewer;
+    TO xueji_office, xueji_college, xueji_inspector;
+-- the viewers' looks are logged (INSERT); what they read of the ledger is the operators' entries (masked.ledger):
+-- a request's entry holds the person it would enroll
+GRANT INSERT ON registry.access_log, registry.access_log_students TO xueji_viewer;
+GRANT SELECT (id) ON registry.access_log TO xueji_viewer;  -- INSERT … RETURNING id
 GRANT SELECT, UPDATE ON registry.heads TO xueji_office, xueji_college, xueji_inspector, xueji_viewer;
 GRANT SELECT ON registry.operators, registry.colleges, registry.majors, registry.statuses, registry.genders,
     registry._meta TO xueji_office, xueji_college, xueji_inspector, xueji_viewer;
@@ -155,8 +159,9 @@ GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA registry TO xueji_office, xueji_c
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA registry TO xueji_inspector, xueji_viewer;
 -- the inspectors recompute the chain's hashes, which cover ID numbers and birth dates: they read the base tables
 GRANT SELECT ON registry.students, registry.name_keys, registry.requests TO xueji_inspector;
--- the viewers read names and numbers, never an ID number or a birth date: no grant on those base tables
-GRANT SELECT ON registry.name_keys, registry.requests TO xueji_viewer;
+-- the viewers read names and numbers, never an ID number or a birth date: no grant on those base tables, nor on
+-- the requests (an enrollment's request holds the whole person)
+GRANT SELECT ON registry.name_keys TO xueji_viewer;
 """
 
 # A college's login sees and touches its own college's rows only; everyone else sees every row.
@@ -202,6 +207,8 @@ CREATE VIEW masked.events AS SELECT id, student_id, kind, jyt_code, effective_da
                    '"birth_date": "([0-9]{4})[^"]*"', '"birth_date": "\1"', 'g') AS detail,
     submitted_by, approved_by, request_id, NULL::text AS record_hash, prev_hash, hash, account
     FROM registry.events;
+CREATE VIEW masked.ledger AS SELECT * FROM registry.ledger WHERE kind = 'operator';
+GRANT SELECT, INSERT ON masked.ledger TO xueji_viewer;
 GRANT SELECT ON masked.students, masked.events TO xueji_viewer;
 CREATE VIEW registry.students_named AS SELECT s.student_no, s.name, g.name_zh_hant AS gender, s.enroll_year,
     s.college, c.name AS college_name, s.major, m.name AS major_name, s.class, s.seat, st.name_zh_hant AS status,
