@@ -170,7 +170,8 @@ def _lang(value: Optional[str]) -> Optional[str]:
 def root(
     ctx: typer.Context,
     config: Annotated[Optional[str], typer.Option("--config", help="Configuration file (default: $XUEJI_CONFIG or ./config.toml).")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", help="Database file (default: $XUEJI_DB or the configuration's).")] = None,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", help="Database: a file, or postgresql://host/name (default: $XUEJI_DB or the configuration's).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="Language: en, zh-Hans, zh-Hant.", callback=_lang)] = None,
     operator: Annotated[Optional[str], typer.Option("--operator", help="Who is recording (default: $XUEJI_OPERATOR or the login name).")] = None,
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", callback=_version, is_eager=True)] = False,
