@@ -312,3 +312,36 @@ def test_two_rosters_and_single_enrollments_in_parallel_collide_nowhere(pg, work
     events = pg.rows("SELECT id, prev_hash, hash FROM registry.events ORDER BY id")
     assert [e[0] for e in events] == list(range(1, 145))
     assert all(events[i][1] == events[i - 1][2] for i in range(1, len(events)))
+
+
+def test_a_roster_by_an_office_login_goes_through_the_policies_and_the_chain_holds(xj, pg, staffed, workdir):
+    """270 rows (COPY's size) by a login that row-level security applies to: PostgreSQL refuses COPY there, so the
+    rows go through a temporary table and one INSERT … SELECT that the policies check."""
+    from tests.rosters import people, write_csv
+
+    office = staffed["office"]
+    assert pg.value("SELECT row_security_active('registry.students')", user=office) is True
+    path = write_csv(workdir / "r.csv", people(90, start=10, klass="3") + people(90, start=110, klass="4")
+                     + people(90, start=210, klass="5"))
+    result = xj("--db", pg.url(office), "enroll", "--file", str(path), "--year", "2025", "-q")
+    assert result.exit_code == 0, result.output
+    assert pg.value("SELECT count(*) FROM registry.students") == 272
+    assert pg.value("SELECT count(*) FROM registry.name_keys") == 272
+    assert pg.value("SELECT count(*) FROM registry.events WHERE operator = %s", office) == 270
+    verify = xj("--db", pg.url(office), "audit", "verify")
+    assert verify.exit_code == 0 and "intact: 272 events" in verify.stdout
+    assert xj("--db", pg.url(office), "check").exit_code == 0
+
+
+def test_a_password_in_the_environment_is_refused_too(xj, pg, monkeypatch):
+    monkeypatch.setenv("XUEJI_DB", pg.url().replace("postgresql:///", "postgresql://u:s3cret@/"))
+    result = xj("query")
+    assert result.exit_code == 4 and "$XUEJI_DB" in one_line(result) and "s3cret" not in result.output
+
+
+def test_a_location_is_never_printed_with_its_password():
+    from xueji.store.postgres import shown
+
+    assert shown("postgresql://li:s3cret@db.example.edu:5433/xueji?sslmode=require") == \
+        "postgresql://li@db.example.edu:5433/xueji?sslmode=require"
+    assert shown("postgresql:///xueji?host=/run/pg") == "postgresql:///xueji?host=/run/pg"
