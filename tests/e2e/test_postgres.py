@@ -345,3 +345,17 @@ def test_a_location_is_never_printed_with_its_password():
     assert shown("postgresql://li:s3cret@db.example.edu:5433/xueji?sslmode=require") == \
         "postgresql://li@db.example.edu:5433/xueji?sslmode=require"
     assert shown("postgresql:///xueji?host=/run/pg") == "postgresql:///xueji?host=/run/pg"
+
+
+def test_an_office_login_cannot_hand_a_group_to_a_login_that_is_no_operator(pg, staffed):
+    """map_login runs with the installer's rights: it grants only what the operator table says."""
+    outsider = pg.login("outsider")
+    pg.server.admin(f"CREATE ROLE {outsider} LOGIN")
+    for call in (f"SELECT registry.map_login('{outsider}', 'xueji_office', false)",
+                 f"SELECT registry.map_login('{staffed['li']}', 'xueji_office', false)",  # li is college staff
+                 f"SELECT registry.map_login('{staffed['li']}', 'xueji_college', true)"):  # li is not ended
+        with pytest.raises(psycopg.errors.RaiseException):
+            pg.rows(call, user=staffed["office"])
+    member = ("SELECT pg_has_role(%s, 'xueji_office', 'MEMBER')")
+    assert pg.value(member, outsider) is False and pg.value(member, staffed["li"]) is False
+    assert pg.value("SELECT pg_has_role(%s, 'xueji_college', 'MEMBER')", staffed["li"]) is True

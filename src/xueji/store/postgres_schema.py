@@ -224,10 +224,19 @@ GRANT SELECT ON registry.students_named TO xueji_office, xueji_college, xueji_in
 LOGINS = """
 CREATE FUNCTION registry.map_login(login text, grp text, ended boolean) RETURNS void LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = registry, pg_temp AS $$
-DECLARE g text;
+DECLARE g text; holds text;
 BEGIN
     IF grp NOT IN ('xueji_office', 'xueji_college', 'xueji_inspector', 'xueji_viewer') THEN
         RAISE EXCEPTION 'not a xueji group: %', grp;
+    END IF;
+    -- only what the registry's operator table says (in this very transaction): an office login calling this from
+    -- psql cannot hand a group to a login that is not an operator of that role
+    SELECT 'xueji_' || role INTO holds FROM registry.operators WHERE name = login AND ended_at IS NULL;
+    IF NOT ended AND holds IS DISTINCT FROM grp THEN
+        RAISE EXCEPTION 'map_login: % is not an operator of this registry in %', login, grp;
+    END IF;
+    IF ended AND holds IS NOT NULL THEN
+        RAISE EXCEPTION 'map_login: % is still an operator of this registry', login;
     END IF;
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = login) THEN
         EXECUTE format('CREATE ROLE %I LOGIN', login);
