@@ -359,3 +359,14 @@ def test_an_office_login_cannot_hand_a_group_to_a_login_that_is_no_operator(pg, 
     member = ("SELECT pg_has_role(%s, 'xueji_office', 'MEMBER')")
     assert pg.value(member, outsider) is False and pg.value(member, staffed["li"]) is False
     assert pg.value("SELECT pg_has_role(%s, 'xueji_college', 'MEMBER')", staffed["li"]) is True
+
+
+def test_no_login_writes_the_heads_the_database_moves_them(xj, pg, staffed):
+    before = pg.rows("SELECT chain, id, hash FROM registry.heads ORDER BY chain")
+    for who in ("office", "li"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            pg.rows("UPDATE registry.heads SET id = 1", user=staffed[who])
+    assert xj("--db", pg.url(staffed["office"]), *enroll_args(7)).exit_code == 0
+    after = dict((c, (i, h)) for c, i, h in pg.rows("SELECT chain, id, hash FROM registry.heads"))
+    last = pg.rows("SELECT id, hash FROM registry.events ORDER BY id DESC LIMIT 1")[0]
+    assert after["events"] == last and after != dict((c, (i, h)) for c, i, h in before)

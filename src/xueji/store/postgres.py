@@ -4,7 +4,8 @@
 - **College scope** by row-level security: a login in ``xueji_college`` sees and touches only its college's students,
   their events, name keys and requests — from ``psql`` too.
 - **Append-only history** by grants: no role has UPDATE or DELETE on events, the ledger or the access log (and
-  triggers refuse it even to the owner). The chains' heads live in one row each (``heads``), read ``FOR UPDATE``.
+  triggers refuse it even to the owner). The chains' heads live in one row each (``heads``), moved by triggers as
+  events and ledger entries are appended: no login may write them.
 - **Masking** by views: ``xueji_viewer`` has no grant on the base tables of students and events; its search path
   finds ``masked.students`` and ``masked.events`` first (ID numbers as 110105********002X, birth dates as the year).
 - Writers take one transaction-scoped advisory lock (the equivalent of SQLite's BEGIN IMMEDIATE): seats, ids and
@@ -109,8 +110,9 @@ class PgRepository(Repository):
         return self.conn.execute(sql + " RETURNING id", params).fetchone()[0]
 
     def _chain_head(self, table: str, lock: bool = True):
-        row = self.conn.execute("SELECT id, hash FROM heads WHERE chain = ?" + (" FOR UPDATE" if lock else ""),
-                                (table,)).fetchone()
+        """From the heads row (a college's login cannot see the whole chain); writers hold the advisory lock, so
+        the head cannot move under them."""
+        row = self.conn.execute("SELECT id, hash FROM heads WHERE chain = ?", (table,)).fetchone()
         return row if row and row[0] else None
 
     def recorded_heads(self) -> dict[str, tuple[int, str]]:
@@ -118,7 +120,7 @@ class PgRepository(Repository):
                 self.conn.execute("SELECT chain, id, hash FROM heads ORDER BY chain")}
 
     def _advance_head(self, table: str, row_id: int, digest: str) -> None:
-        self.conn.execute("UPDATE heads SET id = ?, hash = ? WHERE chain = ?", (row_id, digest, table))
+        """Nothing to do: triggers on events and ledger move the heads row (no login has UPDATE on it)."""
 
     def next_student_id(self) -> int:
         """From the identity column's sequence (never max(id) + 1, which a college's login cannot even see)."""
@@ -170,12 +172,8 @@ class PgRepository(Repository):
         return count
 
     def after_copy(self) -> None:
-        """The heads to the chains' last rows, the id sequences past the ids that came in, and every operator in
-        force given its login."""
-        for chain in ("events", "ledger"):
-            last = self.conn.execute(f"SELECT id, hash FROM {chain} ORDER BY id DESC LIMIT 1").fetchone()
-            if last:
-                self._advance_head(chain, last[0], last[1])
+        """The id sequences past the ids that came in, and every operator in force given its login (the heads
+        followed the rows by themselves)."""
         for table in ("students", "requests", "access_log", "operators"):
             self.conn.execute(f"SELECT setval(pg_get_serial_sequence('registry.{table}', 'id'), "
                               f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")

@@ -129,6 +129,20 @@ CREATE TRIGGER ledger_never_changed BEFORE UPDATE ON registry.ledger
     FOR EACH ROW EXECUTE FUNCTION registry.refuse('the ledger is never changed');
 CREATE TRIGGER ledger_never_deleted BEFORE DELETE ON registry.ledger
     FOR EACH ROW EXECUTE FUNCTION registry.refuse('the ledger is never deleted');
+-- The chains' heads follow what is appended, moved by the database itself (no login may write them).
+CREATE FUNCTION registry.advance_head() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = registry, pg_temp AS $$
+BEGIN
+    UPDATE registry.heads h SET id = n.id, hash = n.hash
+        FROM (SELECT id, hash FROM appended ORDER BY id DESC LIMIT 1) n
+        WHERE h.chain = TG_ARGV[0] AND n.id > h.id;
+    RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION registry.advance_head() FROM PUBLIC;
+CREATE TRIGGER events_advance_head AFTER INSERT ON registry.events REFERENCING NEW TABLE AS appended
+    FOR EACH STATEMENT EXECUTE FUNCTION registry.advance_head('events');
+CREATE TRIGGER ledger_advance_head AFTER INSERT ON registry.ledger REFERENCING NEW TABLE AS appended
+    FOR EACH STATEMENT EXECUTE FUNCTION registry.advance_head('ledger');
 """
 
 # Who may do what. Group roles; a login is put in exactly one by registry.map_login (``operators add``).
@@ -150,7 +164,7 @@ GRANT SELECT, INSERT ON registry.events, registry.access_log, registry.access_lo
 -- a request's entry holds the person it would enroll
 GRANT INSERT ON registry.access_log, registry.access_log_students TO xueji_viewer;
 GRANT SELECT (id) ON registry.access_log TO xueji_viewer;  -- INSERT … RETURNING id
-GRANT SELECT, UPDATE ON registry.heads TO xueji_office, xueji_college, xueji_inspector, xueji_viewer;
+GRANT SELECT ON registry.heads TO xueji_office, xueji_college, xueji_inspector, xueji_viewer;  -- moved by triggers only
 GRANT SELECT ON registry.operators, registry.colleges, registry.majors, registry.statuses, registry.genders,
     registry._meta TO xueji_office, xueji_college, xueji_inspector, xueji_viewer;
 GRANT INSERT, UPDATE ON registry.colleges, registry.majors TO xueji_office;
