@@ -97,6 +97,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 import roster_gen  # noqa: E402
+from bench_query import summary  # noqa: E402  (the same figures of a list of wall times)
+from bench_roster import bench_environment  # noqa: E402
 from tests import pg_cluster  # noqa: E402
 
 YEAR = "2025"
@@ -122,16 +124,7 @@ class DurableCluster(pg_cluster.Cluster):
     """tests/pg_cluster.py's cluster, started with PostgreSQL's default durability (fsync, full_page_writes and
     synchronous_commit on) instead of the test suite's speed settings; everything else as there."""
 
-    def _pg_ctl_start(self) -> None:
-        assert self.base is not None
-        settings = {"listen_addresses": "''", "unix_socket_directories": str(self.base), "max_connections": "200",
-                    "port": str(self._port)}
-        options = " ".join(f"-c {name}={value}" for name, value in settings.items())
-        log = self.base / "log"
-        done = self._run("pg_ctl", "-D", str(self.base / "data"), "-l", str(log), "-o", options, "-w", "start")
-        if done.returncode != 0:
-            server_log = log.read_text(errors="replace") if log.exists() else "(no log)"
-            raise pg_cluster.ClusterError(f"pg_ctl start failed (exit {done.returncode}):\n{done.stdout}\n{server_log}")
+    SPEED: dict = {}
 
 
 class Server:
@@ -245,10 +238,7 @@ class Bench:
         self.root = root
         self.executable = xueji
         self.server = server
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("XUEJI_")}
-        self.env["XUEJI_LANG"] = "en"
-        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
-        self.env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+        self.env = bench_environment(root)
         self.folders = 0
 
     def folder(self, label: str) -> Path:
@@ -492,7 +482,7 @@ def clerk(index: int, clerks: int, location: str, config_path: str, numbers: lis
         from xueji.services.requests import perform
 
         config = cfg.load(Path(config_path))
-        database = location if location.startswith(("postgresql://", "postgres://")) else Path(location)
+        database = cfg.database_location(location, Path.cwd(), "database")
         session = open_session(database, busy_timeout=config.busy_timeout, codes=config.codes, limits=config.limits,
                                configured=config.operators, witness=config.witness)
         majors = roster_gen.example_majors(Path(config_path))
@@ -502,6 +492,25 @@ def clerk(index: int, clerks: int, location: str, config_path: str, numbers: lis
         ready.put(index)
         results.put(out)
         return
+    def attempt(kind: str, counter: str, action) -> None:
+        """One operation, timed; a busy refusal (exit 5) counted, any other error reported, never fatal."""
+        began = time.perf_counter()
+        try:
+            action()
+        except DatabaseBusy:
+            out[f"busy_{kind}"] += 1
+        except Exception as exc:  # noqa: BLE001
+            error(kind, exc)
+        else:
+            out[f"{kind}_ms"].append((time.perf_counter() - began) * 1000)
+            out[counter] += 1
+
+    def look_up(number: str) -> None:
+        declare(session, "query")
+        found, _ = queries.query(session, student_no=number)
+        if [s.student_no for s in found] != [number]:
+            raise LookupError(f"query {number} found {[s.student_no for s in found]}")
+
     rng = random.Random(seed * 1000 + index)
     ready.put(index)
     go.wait()
@@ -514,31 +523,12 @@ def clerk(index: int, clerks: int, location: str, config_path: str, numbers: lis
         person = clerk_person(index, clerks, seq)
         seq += 1
         college, major = rng.choice(majors)
-        began = time.perf_counter()
-        try:
-            perform(session, "enroll", person, college=college, major=major, klass=f"{rng.randint(1, 99):02d}",
-                    year=YEAR, date=None, doc_no=None)
-            out["enroll_ms"].append((time.perf_counter() - began) * 1000)
-            out["enrolled"] += 1
-        except DatabaseBusy:
-            out["busy_enroll"] += 1
-        except Exception as exc:  # noqa: BLE001
-            error("enroll", exc)
+        attempt("enroll", "enrolled", lambda: perform(
+            session, "enroll", person, college=college, major=major, klass=f"{rng.randint(1, 99):02d}", year=YEAR,
+            date=None, doc_no=None))
         if time.time() >= end:
             break
-        number = rng.choice(numbers)
-        began = time.perf_counter()
-        try:
-            declare(session, "query")
-            found, _ = queries.query(session, student_no=number)
-            if [s.student_no for s in found] != [number]:
-                raise LookupError(f"query {number} found {[s.student_no for s in found]}")
-            out["query_ms"].append((time.perf_counter() - began) * 1000)
-            out["queried"] += 1
-        except DatabaseBusy:
-            out["busy_query"] += 1
-        except Exception as exc:  # noqa: BLE001
-            error("query", exc)
+        attempt("query", "queried", lambda: look_up(rng.choice(numbers)))
     out["finished"] = time.time()
     try:
         session.store.close()
@@ -654,14 +644,6 @@ def clerks_phase(bench: Bench, args, roster: Path, class_size: int) -> dict:
 
 
 # --- figures ---------------------------------------------------------------------------------------------------
-
-
-def summary(samples: list[float]) -> dict:
-    ms = sorted(s * 1000 for s in samples)
-    quartiles = statistics.quantiles(ms, n=4) if len(ms) > 1 else [ms[0]] * 3
-    return {"median_ms": round(statistics.median(ms), 1), "min_ms": round(ms[0], 1), "max_ms": round(ms[-1], 1),
-            "p25_ms": round(quartiles[0], 1), "p75_ms": round(quartiles[2], 1), "runs": len(ms),
-            "samples_ms": [round(s * 1000, 1) for s in samples]}
 
 
 def latency(ms: list[float]) -> dict | None:

@@ -96,15 +96,22 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def bench_environment(root: Path) -> dict:
+    """The environment every timed command runs in: no XUEJI_ settings of the caller's, English, and bytecode cached
+    in the run's own folder (modules load as in a normal installation; nothing written to the source tree)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XUEJI_")}
+    env["XUEJI_LANG"] = "en"
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+    return env
+
+
 class Bench:
     def __init__(self, root: Path, xueji: Path, sqlite: str):
         self.root = root
         self.xueji = xueji
         self.sqlite = sqlite
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("XUEJI_")}
-        self.env["XUEJI_LANG"] = "en"
-        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
-        self.env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+        self.env = bench_environment(root)
         self.folders = 0
 
     def folder(self, label: str) -> Path:

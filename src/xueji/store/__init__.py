@@ -52,4 +52,4 @@ def storage_failure(error: BaseException):
     return found
 
 
-__all__ = ["Path", "is_url", "open_store", "reading_file", "storage_failure"]
+__all__ = ["is_url", "open_store", "reading_file", "storage_failure"]
