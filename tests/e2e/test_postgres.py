@@ -370,3 +370,145 @@ def test_no_login_writes_the_heads_the_database_moves_them(xj, pg, staffed):
     after = dict((c, (i, h)) for c, i, h in pg.rows("SELECT chain, id, hash FROM registry.heads"))
     last = pg.rows("SELECT id, hash FROM registry.events ORDER BY id DESC LIMIT 1")[0]
     assert after["events"] == last and after != dict((c, (i, h)) for c, i, h in before)
+
+
+@pytest.fixture
+def inspected(xj, pg, staffed):
+    """A registry with what an inspector must verify without seeing it: a correction of an ID number and a birth
+    date (the person before and after in the event), a college's request holding a whole person, its approval, a
+    look logged, a person with the optional fields (record/2); and an inspector's login."""
+    staffed["su"] = pg.login("su")
+    steps = (
+        (None, ["operators", "add", staffed["su"], "--role", "inspector"]),
+        (None, ["amend", "202501010101", "--id-number", make_id(seq=7), "--birth-date", "2005-03-01",
+                "--reason", '公安機關"更正"\\', "--doc-no", "更正〔2026〕1號"]),
+        ("li", enroll_args(3, "01", "02", name="王五")),
+        (None, ["approve", "1", "--doc-no", "教務〔2026〕2號"]),
+        (None, ["amend", "202502010101", "--ethnicity", "01", "--region", "北京市", "--reason", "補錄"]),
+        (None, ["query", "--name", "張"]),
+    )
+    for who, args in steps:
+        result = xj("--db", pg.url(staffed[who] if who else None), *args)
+        assert result.exit_code == 0, (args, result.output)
+    return staffed
+
+
+def _as(xj, pg, login, *args):
+    result = xj("--db", pg.url(login), *args)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_an_inspector_verifies_and_checks_through_masked_views_as_the_office_does(xj, pg, inspected):
+    su = inspected["su"]
+    for sql in ("SELECT id_number FROM registry.students", "SELECT birth_date FROM registry.students",
+                "SELECT detail FROM registry.events", "SELECT hash FROM registry.events",
+                "SELECT payload FROM registry.requests", "SELECT body FROM registry.ledger",
+                "SELECT body FROM masked.ledger", "SELECT * FROM registry.students_named"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            pg.rows(sql, user=su)
+    # What the inspector reads instead: masked persons, masked details, and whether each still matches.
+    assert make_id(seq=7) not in repr(pg.rows("SELECT * FROM masked.students", user=su))
+    details = " ".join(r[0] or "" for r in pg.rows("SELECT detail FROM masked.events", user=su))
+    assert "amend" not in details and make_id(seq=1) not in details and make_id(seq=7) not in details
+    assert make_id(seq=7)[:6] + "********" + make_id(seq=7)[-4:] in details
+    assert {r[0] for r in pg.rows("SELECT intact FROM masked.events", user=su)} == {True}
+    assert {r[0] for r in pg.rows("SELECT intact FROM masked.students", user=su)} == {True}
+    assert {r[0] for r in pg.rows("SELECT same FROM masked.ledger_rows", user=su)} == {True}
+    # The events' hashes are the inspector's to write down, never a viewer's (they would match a birth day).
+    assert None not in {r[0] for r in pg.rows("SELECT hash FROM masked.events", user=su)}
+    assert {r[0] for r in pg.rows("SELECT hash FROM masked.events", user=inspected["kan"])} == {None}
+    # The same findings, word for word, as the office reading everything.
+    for args in (["audit", "verify"], ["audit", "head"], ["check"]):
+        office = _as(xj, pg, None, *args)
+        assert office[0] == 0, office
+        assert _as(xj, pg, su, *args) == office, args
+    shown = _as(xj, pg, su, "audit", "log", "-f", "json")
+    assert shown[0] == 0 and make_id(seq=7) not in shown[1] and make_id(seq=1) not in shown[1]
+
+
+_TAMPERING = {
+    "a record": ["UPDATE registry.students SET birth_date = '2005-03-02' WHERE student_no = '202501010101'"],
+    "a record/2": ["UPDATE registry.students SET region = '120000' WHERE student_no = '202502010101'"],
+    "an event's detail": ["ALTER TABLE registry.events DISABLE TRIGGER events_never_updated",
+                          "UPDATE registry.events SET detail = replace(detail, '2005', '2004') WHERE kind = 'amend'",
+                          "ALTER TABLE registry.events ENABLE TRIGGER events_never_updated"],
+    "a request's payload": ["ALTER TABLE registry.requests DISABLE TRIGGER requests_decided_once",
+                            "UPDATE registry.requests SET payload = replace(payload, '王', '汪')",
+                            "ALTER TABLE registry.requests ENABLE TRIGGER requests_decided_once"],
+    "a request's ledger entry": ["ALTER TABLE registry.ledger DISABLE TRIGGER ledger_never_changed",
+                                 "UPDATE registry.ledger SET body = replace(body, '王', '汪') WHERE kind = 'request'",
+                                 "ALTER TABLE registry.ledger ENABLE TRIGGER ledger_never_changed"],
+    "an access entry's students": ["DELETE FROM registry.access_log_students WHERE student_no = '202501010101'"],
+    "a second live registration": [
+        "ALTER TABLE registry.students DISABLE TRIGGER students_number_fixed",
+        "DROP INDEX registry.idx_students_live_person",
+        "UPDATE registry.students SET id_number = (SELECT id_number FROM registry.students WHERE student_no = "
+        "'202501010101') WHERE student_no = '202501010201'"],
+}
+
+
+_FOUND = {"a record": "The record of 202501010101 no longer matches its last event",
+          "a record/2": "The record of 202502010101 no longer matches its last event",
+          "an event's detail": "(amend, 202501010101) was changed after it was recorded",
+          "a request's payload": "The request 1 no longer matches ledger entry",
+          "a request's ledger entry": "(request 1) was changed after it was recorded",
+          "an access entry's students": "no longer matches ledger entry",
+          "a second live registration": "2 live registrations share one ID number (110105…)"}
+
+
+@pytest.mark.parametrize("what", list(_TAMPERING))
+def test_an_inspector_finds_what_was_changed_behind_xuejis_back_without_seeing_it(xj, pg, inspected, what):
+    """Every tampering the office's verification finds, the inspector's finds in the same words: the database
+    recomputes the hashes over what the inspector may not read."""
+    for sql in _TAMPERING[what]:
+        pg.server.admin(sql, dbname=pg.name)
+    office = {args: _as(xj, pg, None, *args) for args in (("audit", "verify"), ("check",))}
+    assert any(result[0] != 0 for result in office.values()), office
+    assert _FOUND[what] in repr(office), office
+    for args, result in office.items():
+        assert _as(xj, pg, inspected["su"], *args) == result, args
+    assert make_id(seq=1)[6:14] not in repr(office)  # and no ID number in any finding
+
+
+def test_the_database_writes_the_canonical_form_as_audit_does(pg):
+    """The SQL behind ``intact`` builds the same JSON as the domain's encoder, for every awkward character."""
+    import hashlib
+    import json
+
+    samples = ['', 'a"b', 'back\\slash', 'tab\tnew\nline\r', '\b\f\x01\x1f\x7f', '張三·阿不都', '😀 U+2028:\u2028',
+               '/slash', "it's", 'é\u0301', '\ufeffbom']
+    for text in samples:
+        expected = json.dumps(text, ensure_ascii=False, separators=(",", ":"))
+        assert pg.value("SELECT registry.js(%s::text)", text) == expected, text
+        assert pg.value("SELECT registry.sha(%s)", text) == hashlib.sha256(text.encode()).hexdigest()
+    assert pg.value("SELECT registry.js(NULL::text) || registry.js(NULL::bigint) || registry.js(42)") == \
+        "nullnull42"
+
+
+def test_a_schema_1_registry_is_brought_up_to_date_by_init_and_refused_before(xj, pg, inspected):
+    """Schema 1 let inspectors read the base tables; a newer xueji refuses to work on it until the DBA runs `init`,
+    which takes those grants back and installs the views."""
+    for sql in ("GRANT SELECT ON registry.students, registry.requests, registry.students_named TO xueji_inspector",
+                "GRANT SELECT, INSERT ON registry.events, registry.ledger TO xueji_inspector",
+                "UPDATE registry._meta SET value = '1' WHERE key = 'schema_version'"):
+        pg.server.admin(sql, dbname=pg.name)
+    before = pg.snapshot()
+    code, out, err = _as(xj, pg, inspected["su"], "audit", "verify")
+    assert code == 4 and "schema 1" in err and "xueji init" in err and out == "", err
+    assert _as(xj, pg, None, "query")[0] == 4
+    assert pg.snapshot() == before
+    code, out, err = _as(xj, pg, None, "init")
+    assert code == 0, err
+    assert pg.value("SELECT value FROM registry._meta WHERE key = 'schema_version'") == "2"
+    assert pg.snapshot() == before  # the registry's rows untouched
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        pg.rows("SELECT id_number FROM registry.students", user=inspected["su"])
+    assert _as(xj, pg, inspected["su"], "audit", "verify")[0] == 0
+
+
+def test_a_registry_from_a_newer_xueji_is_left_alone(xj, pg):
+    pg.server.admin("UPDATE registry._meta SET value = '99' WHERE key = 'schema_version'", dbname=pg.name)
+    for args in (["init"], ["query"]):
+        code, out, err = _as(xj, pg, None, *args)
+        assert code == 4 and "newer xueji" in err and "99" in err, err
+    assert pg.value("SELECT value FROM registry._meta WHERE key = 'schema_version'") == "99"

@@ -123,7 +123,7 @@ def verify(events: Iterable[dict], records: Iterable[dict], orphans: Iterable[tu
                 "Event {id} ({kind}, {student_no}) does not follow the event before it: an event was removed, "
                 "inserted or changed before it."), {"id": event["id"], "kind": event["kind"],
                                                    "student_no": event["student_no"]}))
-        if event_hash(event, event["prev_hash"]) != event["hash"]:
+        if not _intact(event):
             breaks.append(Break(event["id"], event["student_no"], N_(
                 "Event {id} ({kind}, {student_no}) was changed after it was recorded."),
                 {"id": event["id"], "kind": event["kind"], "student_no": event["student_no"]}))
@@ -135,7 +135,7 @@ def verify(events: Iterable[dict], records: Iterable[dict], orphans: Iterable[tu
         if last is None:
             breaks.append(Break(None, student_no, N_("The record of {student_no} has no events."),
                                 {"student_no": student_no}))
-        elif last["record_hash"] is not None and record_hash(record) != last["record_hash"]:
+        elif not _record_intact(record, last):
             breaks.append(Break(last["id"], student_no, N_(
                 "The record of {student_no} no longer matches its last event {id} ({kind}): it was changed "
                 "outside xueji."), {"student_no": student_no, "id": last["id"], "kind": last["kind"]}))
@@ -146,13 +146,31 @@ def verify(events: Iterable[dict], records: Iterable[dict], orphans: Iterable[tu
     return count, head, breaks
 
 
+def _intact(event: dict) -> bool:
+    """Whether an event still hashes to its stored hash; a database that masks what the hash covers recomputes it
+    itself and says so (``intact``)."""
+    if "intact" in event:
+        return bool(event["intact"])
+    return event_hash(event, event["prev_hash"]) == event["hash"]
+
+
+def _record_intact(record: dict, last: dict) -> bool:
+    """Whether a record still hashes to what its last event recorded (None there: nothing to compare), or what the
+    database found when it compared them itself (``intact``: None when the event recorded no hash)."""
+    if "intact" in record:
+        return record["intact"] is not False
+    return last["record_hash"] is None or record_hash(record) == last["record_hash"]
+
+
 _LEDGER_SUBJECTS = {"access": N_("access-log entry"), "request": N_("request"), "decision": N_("decision on request"),
                     "operator": N_("operator record")}
 
 
-def verify_ledger(entries: Iterable[dict], rows: dict[tuple[str, int], str]) -> tuple[int, str, list[Break]]:
+def verify_ledger(entries: Iterable[dict], rows: dict[tuple[str, int], str | bool]) -> tuple[int, str, list[Break]]:
     """Recompute the ledger's chain and compare each recorded row (``rows``: (kind, ref) → the body of the row as it
-    stands now) with its last ledger entry. Returns (entries read, head hash, breaks)."""
+    stands now, or whether it still matches its last entry where the database, masking the bodies, compared them
+    itself) with its last ledger entry. Entries may carry ``intact`` likewise. Returns (entries read, head hash,
+    breaks)."""
     from xueji.domain.errors import Msgid
 
     breaks: list[Break] = []
@@ -168,7 +186,7 @@ def verify_ledger(entries: Iterable[dict], rows: dict[tuple[str, int], str]) -> 
             breaks.append(Break(None, None, N_(
                 "Ledger entry {id} ({kind} {ref}) does not follow the entry before it: an entry was removed, inserted "
                 "or changed before it."), params))
-        if ledger_hash(entry, entry["prev_hash"]) != entry["hash"]:
+        if not (entry["intact"] if "intact" in entry else ledger_hash(entry, entry["prev_hash"]) == entry["hash"]):
             breaks.append(Break(None, None, N_("Ledger entry {id} ({kind} {ref}) was changed after it was recorded."),
                                 params))
         expected_prev = head = entry["hash"]
@@ -179,7 +197,7 @@ def verify_ledger(entries: Iterable[dict], rows: dict[tuple[str, int], str]) -> 
         if key not in last:
             breaks.append(Break(None, None, N_("The {kind} {ref} is not in the ledger: it was added outside xueji."),
                                 params))
-        elif last[key][1] != text:
+        elif text is False or (text is not True and last[key][1] != text):
             breaks.append(Break(None, None, N_(
                 "The {kind} {ref} no longer matches ledger entry {id}: it was changed outside xueji."),
                 params | {"id": last[key][0]}))

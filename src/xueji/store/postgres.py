@@ -80,6 +80,10 @@ class PgRepository(Repository):
                   "ORDER BY id DESC LIMIT 1) e ON true")
     _cursors = 0
 
+    @property
+    def masked(self) -> bool:
+        return self.store.masked
+
     def _stream(self, sql: str, params=()):
         """A server-side cursor inside the caller's transaction (a snapshot or a unit of work): rows arrive in
         batches, a million are never held; outside one, a plain query."""
@@ -215,6 +219,7 @@ class Store:
     engine = "postgresql"
     read_only = False
     readable_by_others = False
+    masked = False  # this login reads the masked views (no grant on the students' base table)
 
     def __init__(self, url: str, busy_timeout: float = 10.0, create: bool = False):
         self.url = url
@@ -242,7 +247,9 @@ class Store:
                 self._install()
                 self.created = True
             # A login that may read the students' base table is not masked; any other reads the masked views.
+            self._schema_version(create)
             raw = self.pg.execute("SELECT has_table_privilege('registry.students', 'SELECT')").fetchone()[0]
+            self.masked = not raw
             self.pg.execute("SET search_path = registry" if raw else "SET search_path = masked, registry")
         except XuejiError:
             self.pg.close()
@@ -250,6 +257,25 @@ class Store:
         except psycopg.Error as error:
             self.pg.close()
             raise _translated(error) from None
+
+    def _schema_version(self, upgrade: bool) -> None:
+        """This xueji's schema, brought up to date by ``init`` (run by the schema's owner); refused otherwise."""
+        from xueji.store.postgres_schema import SCHEMA_VERSION
+        from xueji.store.postgres_schema import upgrade as upgraded
+
+        found = int(self.pg.execute("SELECT value FROM registry._meta WHERE key = 'schema_version'").fetchone()[0])
+        if found > SCHEMA_VERSION:
+            raise ConfigError(N_("The registry at {path} was set up by a newer xueji (schema {found}, this one knows "
+                                 "{known}): nothing was changed."), path=self.path, found=found, known=SCHEMA_VERSION,
+                              hint=N_("Install the newer xueji."))
+        if found < SCHEMA_VERSION:
+            if not upgrade:
+                raise ConfigError(N_("The registry at {path} has schema {found}; this xueji needs {known}: nothing "
+                                     "was changed."), path=self.path, found=found, known=SCHEMA_VERSION,
+                                  hint=N_("The DBA (the login that installed it) runs `xueji init --db …` once to "
+                                          "bring it up to date."))
+            with self.pg.transaction():
+                upgraded(self.pg, found)
 
     def login(self) -> str:
         """Who is working: the database login, which nothing on this machine can change."""

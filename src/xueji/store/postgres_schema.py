@@ -7,7 +7,8 @@ from xueji.domain import audit
 from xueji.domain.status import LIVE
 from xueji.store.names import M008_GENDERS, M008_STATUSES
 
-SCHEMA_VERSION = 1  # the schema as SQLite's m001–m009 leave it, plus heads, roles, policies and views
+SCHEMA_VERSION = 2  # 1: the schema as SQLite's m001–m009 leave it, plus heads, roles, policies and views;
+                    # 2: inspectors read masked views too (the database recomputes the hashes for them)
 T = 'TEXT COLLATE "C"'  # byte order, as SQLite compares
 _STATUSES = ("active", "suspended", "withdrawn", "graduated", "completed", "incomplete", "transferred_out",
              "deceased", "missing")
@@ -154,12 +155,13 @@ DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'xueji_viewer') THEN CREATE ROLE xueji_viewer NOLOGIN; END IF;
 END $$;
 GRANT USAGE ON SCHEMA registry TO xueji_office, xueji_college, xueji_inspector, xueji_viewer;
-GRANT USAGE ON SCHEMA masked TO xueji_viewer;
+GRANT USAGE ON SCHEMA masked TO xueji_viewer, xueji_inspector;
 -- the desks that change the registry
 GRANT SELECT, INSERT, UPDATE ON registry.students, registry.name_keys, registry.requests
     TO xueji_office, xueji_college;
 GRANT SELECT, INSERT ON registry.events, registry.access_log, registry.access_log_students, registry.ledger
-    TO xueji_office, xueji_college, xueji_inspector;
+    TO xueji_office, xueji_college;
+GRANT SELECT, INSERT ON registry.access_log, registry.access_log_students TO xueji_inspector;
 -- the viewers' looks are logged (INSERT); what they read of the ledger is the operators' entries (masked.ledger):
 -- a request's entry holds the person it would enroll
 GRANT INSERT ON registry.access_log, registry.access_log_students TO xueji_viewer;
@@ -171,11 +173,9 @@ GRANT INSERT, UPDATE ON registry.colleges, registry.majors TO xueji_office;
 GRANT INSERT, UPDATE ON registry.operators TO xueji_office;
 GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA registry TO xueji_office, xueji_college;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA registry TO xueji_inspector, xueji_viewer;
--- the inspectors recompute the chain's hashes, which cover ID numbers and birth dates: they read the base tables
-GRANT SELECT ON registry.students, registry.name_keys, registry.requests TO xueji_inspector;
 -- the viewers read names and numbers, never an ID number or a birth date: no grant on those base tables, nor on
 -- the requests (an enrollment's request holds the whole person)
-GRANT SELECT ON registry.name_keys TO xueji_viewer;
+GRANT SELECT ON registry.name_keys TO xueji_viewer, xueji_inspector;
 """
 
 # A college's login sees and touches its own college's rows only; everyone else sees every row.
@@ -205,25 +205,8 @@ CREATE POLICY own_college ON registry.requests TO xueji_college
     USING (college = registry.login_college()) WITH CHECK (college = registry.login_college());
 """
 
-# What a viewer reads instead of the base tables: the same columns, ID numbers and birth dates masked as the
-# services mask them (the services mask again; masking a masked value changes nothing).
+# A readable view of the students for the office's and the colleges' own SQL (names beside the codes).
 VIEWS = r"""
-CREATE VIEW masked.students AS SELECT id, student_no, name, gender,
-    substr(birth_date, 1, 4) || '-01-01' AS birth_date, id_type,
-    CASE WHEN length(id_number) <= 10 THEN substr(id_number, 1, 2) || repeat('*', greatest(length(id_number) - 2, 0))
-         ELSE substr(id_number, 1, 6) || repeat('*', length(id_number) - 10) || right(id_number, 4) END AS id_number,
-    exam_no, enroll_year, college, major, class, seat, cur_year, cur_college, cur_major, cur_class, status,
-    status_since, suspended_until, origin, created_at, ethnicity, political, region
-    FROM registry.students;
-CREATE VIEW masked.events AS SELECT id, student_id, kind, jyt_code, effective_date, recorded_at, operator, reason,
-    doc_no, status_before, status_after,
-    regexp_replace(regexp_replace(detail, '"id_number": "([^"]{6})[^"]*([^"]{4})"', '"id_number": "\1********\2"', 'g'),
-                   '"birth_date": "([0-9]{4})[^"]*"', '"birth_date": "\1"', 'g') AS detail,
-    submitted_by, approved_by, request_id, NULL::text AS record_hash, prev_hash, hash, account
-    FROM registry.events;
-CREATE VIEW masked.ledger AS SELECT * FROM registry.ledger WHERE kind = 'operator';
-GRANT SELECT, INSERT ON masked.ledger TO xueji_viewer;
-GRANT SELECT ON masked.students, masked.events TO xueji_viewer;
 CREATE VIEW registry.students_named AS SELECT s.student_no, s.name, g.name_zh_hant AS gender, s.enroll_year,
     s.college, c.name AS college_name, s.major, m.name AS major_name, s.class, s.seat, st.name_zh_hant AS status,
     s.status AS status_code, s.status_since, s.suspended_until, s.cur_year, s.cur_college, s.cur_major, s.cur_class
@@ -231,7 +214,7 @@ CREATE VIEW registry.students_named AS SELECT s.student_no, s.name, g.name_zh_ha
     LEFT JOIN registry.statuses st ON st.code = s.status LEFT JOIN registry.colleges c ON c.code = s.college
     LEFT JOIN registry.majors m ON m.college = s.college AND m.code = s.major;
 ALTER VIEW registry.students_named SET (security_invoker = true);
-GRANT SELECT ON registry.students_named TO xueji_office, xueji_college, xueji_inspector;
+GRANT SELECT ON registry.students_named TO xueji_office, xueji_college;
 """
 
 # The office maps an operator to a login without holding CREATEROLE itself: this runs as whoever installed the schema.
@@ -267,11 +250,124 @@ GRANT EXECUTE ON FUNCTION registry.map_login(text, text, boolean) TO xueji_offic
 """
 
 
+def _js(value: str) -> str:
+    return f"registry.js({value})"
+
+
+def _array(tag: str, values) -> str:
+    """SQL building the canonical JSON array ``[tag, *values]`` exactly as audit's encoder writes it."""
+    return "'[\"" + tag + "\",' || " + " || ',' || ".join(_js(v) for v in values) + " || ']'"
+
+
+def _mask_id(column: str) -> str:
+    """access.mask_id in SQL: the first 6 and the last 4 characters (the first 2 of a short number)."""
+    return (f"CASE WHEN length({column}) <= 10 THEN substr({column}, 1, 2) || repeat('*', greatest(length({column}) "
+            f"- 2, 0)) ELSE substr({column}, 1, 6) || repeat('*', length({column}) - 10) || right({column}, 4) END")
+
+
+_RECORD = [f"s.{f}" for f in audit.RECORD_FIELDS]
+_EVENT = ["number" if f == "student_no" else f"e.{f}" for f in audit.EVENT_FIELDS]
+_STUDENT_COLUMNS = ("id", "student_no", "name", "gender", "birth_date", "id_type", "id_number", "exam_no",
+                    "enroll_year", "college", "major", "class", "seat", "cur_year", "cur_college", "cur_major",
+                    "cur_class", "status", "status_since", "suspended_until", "origin", "created_at", "ethnicity",
+                    "political", "region")
+_MASKED_STUDENT = {"birth_date": "substr(s.birth_date, 1, 4) || '-01-01'", "id_number": _mask_id("s.id_number")}
+_INSPECTOR = "pg_has_role('xueji_inspector', 'MEMBER')"
+_ACCESS_STUDENTS = ("registry.sha(coalesce((SELECT string_agg(x.student_no, E'\\n' ORDER BY x.student_no) "
+                    "FROM registry.access_log_students x WHERE x.access_id = a.id), ''))")
+
+# Reading without seeing (schema 2). Viewers and inspectors have no grant on the base tables of students and events,
+# on a request's payload or on the ledger's bodies (an enrollment's request holds the whole person): they read views
+# with ID numbers as 110105********002X and birth dates as the year. The chains' hashes cover what is masked, so the
+# database recomputes them — the same canonical JSON as domain/audit.py, built here from its field lists — and the
+# views say only whether each event, record and ledger entry still matches (``intact``). Inspectors see the events'
+# hashes (they write the head down and follow the links); viewers see none: a hash over a record the view shows
+# all but the birth day of could be matched against the 366 days of its year.
+INSPECTION = rf"""
+CREATE OR REPLACE FUNCTION registry.js(v text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(to_json(v)::text, 'null') $$;
+CREATE OR REPLACE FUNCTION registry.js(v bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(v::text, 'null') $$;
+CREATE OR REPLACE FUNCTION registry.sha(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT encode(sha256(convert_to(t, 'UTF8')), 'hex') $$;
+CREATE OR REPLACE FUNCTION registry.record_digest(s registry.students) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT registry.sha(CASE WHEN s.ethnicity IS NULL AND s.political IS NULL AND s.region IS NULL
+        THEN {_array("record/1", _RECORD)}
+        ELSE {_array("record/2", _RECORD + [f"s.{f}" for f in audit.RECORD_FIELDS_2])} END) $$;
+CREATE OR REPLACE FUNCTION registry.event_digest(e registry.events, number text) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT registry.sha(CASE WHEN e.account IS NULL THEN {_array("event/1", _EVENT + ["e.prev_hash"])}
+        ELSE {_array("event/2", _EVENT + ["e.account", "e.prev_hash"])} END) $$;
+CREATE OR REPLACE FUNCTION registry.ledger_digest(l registry.ledger) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT registry.sha({_array("ledger/1", [f"l.{f}" for f in audit.LEDGER_FIELDS] + ["l.prev_hash"])}) $$;
+CREATE OR REPLACE VIEW masked.students AS SELECT {", ".join(
+    f"{_MASKED_STUDENT[c]} AS {c}" if c in _MASKED_STUDENT else f"s.{c}" for c in _STUDENT_COLUMNS)},
+    registry.record_digest(s) = (SELECT e.record_hash FROM registry.events e WHERE e.student_id = s.id
+                                 ORDER BY e.id DESC LIMIT 1) AS intact
+    FROM registry.students s;
+CREATE OR REPLACE VIEW masked.events AS SELECT e.id, e.student_id, e.kind, e.jyt_code, e.effective_date, e.recorded_at,
+    e.operator, e.reason, e.doc_no, e.status_before, e.status_after,
+    regexp_replace(regexp_replace(e.detail, '"id_number": "([^"]{{6}})[^"]*([^"]{{4}})"', '"id_number": "\1********\2"',
+                                  'g'), '"birth_date": "([0-9]{{4}})[^"]*"', '"birth_date": "\1"', 'g') AS detail,
+    e.submitted_by, e.approved_by, e.request_id, NULL::text AS record_hash,
+    CASE WHEN {_INSPECTOR} THEN e.prev_hash END AS prev_hash, CASE WHEN {_INSPECTOR} THEN e.hash END AS hash,
+    e.account,
+    registry.event_digest(e, (SELECT x.student_no FROM registry.students x WHERE x.id = e.student_id)) = e.hash
+        AS intact
+    FROM registry.events e;
+-- what the viewers and the inspectors append (their looks) and read of the ledger: the operators' entries, and for
+-- inspectors every entry without its body
+CREATE OR REPLACE VIEW masked.ledger AS SELECT * FROM registry.ledger WHERE kind = 'operator' OR {_INSPECTOR};
+CREATE OR REPLACE VIEW masked.ledger_checked AS SELECT l.id, l.kind, l.ref, l.at, l.account, l.operator,
+    CASE WHEN l.kind = 'operator' THEN l.body END AS body, l.prev_hash, l.hash,
+    registry.ledger_digest(l) = l.hash AS intact
+    FROM registry.ledger l WHERE l.kind = 'operator' OR {_INSPECTOR};
+-- each row the ledger records, and whether it still reads as its last entry recorded it
+CREATE OR REPLACE VIEW masked.ledger_rows AS
+    WITH last AS (SELECT DISTINCT ON (kind, ref) kind, ref, body FROM registry.ledger ORDER BY kind, ref, id DESC),
+    now AS (
+        SELECT 'access' AS kind, a.id AS ref,
+            '["access/1",' || {" || ',' || ".join(_js(f"a.{f}") for f in audit.ACCESS_FIELDS)} || ',' ||
+            registry.js({_ACCESS_STUDENTS}) || ']' AS body FROM registry.access_log a
+        UNION ALL SELECT 'request', r.id, {_array("request/1", [f"r.{f}" for f in audit.REQUEST_FIELDS])}
+            FROM registry.requests r
+        UNION ALL SELECT 'decision', r.id, {_array("decision/1", [f"r.{f}" for f in audit.DECISION_FIELDS])}
+            FROM registry.requests r WHERE r.status <> 'pending'
+        UNION ALL SELECT 'operator', o.id, {_array("operator/1", [f"o.{f}" for f in audit.OPERATOR_FIELDS])}
+            FROM registry.operators o)
+    SELECT now.kind, now.ref, coalesce(last.body = now.body, false) AS same FROM now LEFT JOIN last USING (kind, ref);
+-- check's one look at the ID numbers themselves: several live registrations of one person
+CREATE OR REPLACE VIEW masked.shared_live_registrations AS SELECT id_type, {_mask_id("id_number")} AS id_number, count(*)
+    FROM registry.students WHERE status IN ({_LIVE}) GROUP BY id_type, id_number HAVING count(*) > 1;
+GRANT SELECT ON masked.students, masked.events, masked.ledger_checked TO xueji_viewer, xueji_inspector;
+GRANT SELECT, INSERT ON masked.ledger TO xueji_viewer;
+GRANT SELECT (id, kind, ref, at, account, operator, prev_hash, hash), INSERT ON masked.ledger TO xueji_inspector;
+GRANT SELECT ON masked.ledger_rows, masked.shared_live_registrations TO xueji_inspector;
+-- what check reads of the requests: whether each approved the events citing it (never the payload)
+GRANT SELECT (id, action, college, student_no, status, submitted_by, submitted_at, decided_by, decided_at, doc_no,
+              decision_reason, result, account) ON registry.requests TO xueji_inspector;
+"""
+
+# Schema 1 let inspectors read the base tables; these go before INSPECTION replaces the views.
+UPGRADES = {1: """
+REVOKE SELECT ON registry.students, registry.requests, registry.students_named FROM xueji_inspector;
+REVOKE SELECT, INSERT ON registry.events, registry.ledger FROM xueji_inspector;
+DROP VIEW masked.students, masked.events, masked.ledger;
+"""}
+
+
 def install(pg) -> None:
     """The whole schema in the caller's transaction."""
-    for part in (TABLES, TRIGGERS, ROLES, POLICIES, VIEWS, LOGINS):
+    for part in (TABLES, TRIGGERS, ROLES, POLICIES, VIEWS, LOGINS, INSPECTION):
         pg.execute(part)
     with pg.cursor() as cursor:
         cursor.executemany("INSERT INTO registry.statuses VALUES (%s, %s, %s, %s, %s)", M008_STATUSES)
         cursor.executemany("INSERT INTO registry.genders VALUES (%s, %s, %s, %s)", M008_GENDERS)
     pg.execute("INSERT INTO registry._meta VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
+
+
+def upgrade(pg, version: int) -> None:
+    """From ``version`` to SCHEMA_VERSION in the caller's transaction (``xueji init`` by the schema's owner)."""
+    for step in range(version, SCHEMA_VERSION):
+        pg.execute(UPGRADES[step])
+    pg.execute(INSPECTION)
+    pg.execute("UPDATE registry._meta SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))

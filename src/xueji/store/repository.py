@@ -155,6 +155,10 @@ class Repository:
     CONTAINS = "instr({}, ?) > 0"  # a name key containing a search text
     # Each student's last event, joined as ``e``: SQLite plans the correlated max(id) as one index search per student.
     LAST_EVENT = "LEFT JOIN events e ON e.id = (SELECT max(id) FROM events WHERE student_id = s.id)"
+    # A login that reads masked views (PostgreSQL's viewers and inspectors): what the hashes cover is masked, so the
+    # database compares them itself (``intact`` beside events, records and ledger entries; views ledger_checked,
+    # ledger_rows, shared_live_registrations).
+    masked = False
 
     def _stream(self, sql: str, params=()):
         """Rows of a query that may cover the whole registry, one at a time (SQLite's cursor never holds them)."""
@@ -330,9 +334,9 @@ class Repository:
         cursor = self._stream(
             "SELECT e.id, s.student_no, e.kind, e.jyt_code, e.effective_date, e.recorded_at, e.operator, e.reason, "
             "e.doc_no, e.status_before, e.status_after, e.detail, e.submitted_by, e.approved_by, e.request_id, "
-            "e.record_hash, e.account, e.prev_hash, e.hash FROM events e LEFT JOIN students s ON s.id = e.student_id"
-            f"{clause} ORDER BY e.id", params)
-        keys = audit.EVENT_FIELDS + ("account", "prev_hash", "hash")
+            f"e.record_hash, e.account, e.prev_hash, e.hash{', e.intact' if self.masked else ''} FROM events e "
+            f"LEFT JOIN students s ON s.id = e.student_id{clause} ORDER BY e.id", params)
+        keys = audit.EVENT_FIELDS + ("account", "prev_hash", "hash") + (("intact",) if self.masked else ())
         for row in cursor:
             yield dict(zip(keys, row))
 
@@ -390,6 +394,8 @@ class Repository:
                                  "HAVING count(*) > 1 ORDER BY student_no").fetchall()
 
     def shared_live_registrations(self) -> list[tuple[str, str, int]]:
+        if self.masked:
+            return self.conn.execute("SELECT id_type, id_number, count FROM shared_live_registrations").fetchall()
         return self.conn.execute(f"SELECT id_type, id_number, count(*) FROM students WHERE {self.LIVE} "
                                  "GROUP BY id_type, id_number HAVING count(*) > 1").fetchall()
 
@@ -410,12 +416,15 @@ class Repository:
         kind and record hash, or None), one at a time — nothing of the million is held."""
         fields = audit.RECORD_FIELDS + audit.RECORD_FIELDS_2
         cursor = self._stream(
-            f"SELECT {', '.join('s.' + f for f in fields)}, e.id, e.kind, e.record_hash FROM students s {self.LAST_EVENT}")
+            f"SELECT {', '.join('s.' + f for f in fields)}, e.id, e.kind, e.record_hash"
+            f"{', s.intact' if self.masked else ''} FROM students s {self.LAST_EVENT}")
         width = len(fields)
         for row in cursor:
             record = dict(zip(fields, row))
             record["last"] = {"id": row[width], "kind": row[width + 1], "record_hash": row[width + 2]} \
                 if row[width] is not None else None
+            if self.masked:
+                record["intact"] = row[width + 3]
             yield record
 
     def orphan_events(self):
@@ -535,8 +544,8 @@ class Repository:
 
     def attested(self, row: dict) -> bool:
         """Whether an operator row is exactly what its last ledger entry recorded (not changed or added by hand)."""
-        found = self.conn.execute("SELECT body FROM ledger WHERE kind = 'operator' AND ref = ? ORDER BY id DESC "
-                                  "LIMIT 1", (row["id"],)).fetchone()
+        found = self.conn.execute(f"SELECT body FROM {'ledger_checked' if self.masked else 'ledger'} "
+                                  "WHERE kind = 'operator' AND ref = ? ORDER BY id DESC LIMIT 1", (row["id"],)).fetchone()
         return found is not None and found[0] == audit.body("operator", row)
 
     def has_operators(self) -> bool:
@@ -572,12 +581,16 @@ class Repository:
         self._advance_head("ledger", entry["id"], digest)
 
     def ledger_entries(self):
-        keys = audit.LEDGER_FIELDS + ("prev_hash", "hash")
-        for row in self._stream(f"SELECT {', '.join(keys)} FROM ledger ORDER BY id"):
+        keys = audit.LEDGER_FIELDS + ("prev_hash", "hash") + (("intact",) if self.masked else ())
+        for row in self._stream(f"SELECT {', '.join(keys)} FROM {'ledger_checked' if self.masked else 'ledger'} "
+                                "ORDER BY id"):
             yield dict(zip(keys, row))
 
-    def ledger_rows(self) -> dict[tuple[str, int], str]:
-        """Every row the ledger records, as its body would read now."""
+    def ledger_rows(self) -> dict[tuple[str, int], str | bool]:
+        """Every row the ledger records, as its body would read now (masked: whether it still reads as its last
+        entry, which the database compared)."""
+        if self.masked:
+            return {(kind, ref): same for kind, ref, same in self.conn.execute("SELECT kind, ref, same FROM ledger_rows")}
         rows: dict[tuple[str, int], str] = {}
         students: dict[int, list[str]] = {}
         for access_id, student_no in self.conn.execute("SELECT access_id, student_no FROM access_log_students"):
