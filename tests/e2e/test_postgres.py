@@ -512,3 +512,13 @@ def test_a_registry_from_a_newer_xueji_is_left_alone(xj, pg):
         code, out, err = _as(xj, pg, None, *args)
         assert code == 4 and "newer xueji" in err and "99" in err, err
     assert pg.value("SELECT value FROM registry._meta WHERE key = 'schema_version'") == "99"
+
+
+def test_a_login_the_server_does_not_know_is_exit_6_in_one_line(xj, pg, staffed):
+    """Unknown to the server or to the registry, a login is not let in: exit 6 either way, nothing written."""
+    before = pg.snapshot()
+    result = xj("--db", pg.url(pg.login("nobody")), *enroll_args(9))
+    assert result.exit_code == 6, result.output
+    line = one_line(result)
+    assert "does not let this login in" in line and pg.login("nobody") in line and "Traceback" not in result.output
+    assert pg.snapshot() == before

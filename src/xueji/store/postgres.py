@@ -231,6 +231,11 @@ class Store:
             self.pg = psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(busy_timeout)),
                                       application_name="xueji")
         except psycopg.Error as error:
+            if _REFUSED_LOGIN.search(str(error)):
+                raise PermissionDenied(N_("The server at {path} does not let this login in: {detail}."),
+                                       path=self.path, detail=_first_line(error).rsplit("FATAL:", 1)[-1].strip(),
+                                       hint=N_("Ask the office to add it: xueji operators add NAME --role ROLE.")) \
+                    from None
             raise ConfigError(N_("Cannot connect to the registry at {path}: {detail}."), path=self.path,
                               detail=_first_line(error),
                               hint=N_("Check the address, and that the server lets this login in (pg_hba.conf, "
@@ -380,6 +385,10 @@ def _first_line(error: BaseException) -> str:
 
 
 _LIVE_INDEX = re.compile(r"idx_students_live_person")
+# The server refused the login itself (libpq gives no SQLSTATE for a failed start-up, only the server's words, in
+# English unless its lc_messages say otherwise — anything else stays "cannot connect", exit 4).
+_REFUSED_LOGIN = re.compile(r'FATAL:\s+(role ".*" does not exist|(password|peer|ident|scram|gssapi|sspi|certificate|'
+                            r'ldap|radius|pam|bsd) authentication failed)', re.IGNORECASE)
 
 
 def _translated(error: psycopg.Error) -> BaseException:
