@@ -368,6 +368,8 @@ def roster_phase(bench: Bench, args, roster: Path, class_size: int) -> dict:
                 raise SystemExit(f"roster into {engine}: the registry holds {students} students, expected {args.rows}")
             if i == 1:
                 verify[engine] = bench.verify(registry, engine, args.verify_timeout)
+                if engine == "postgresql":
+                    verify["inspector"] = inspector_verify(bench, registry, args.verify_timeout)
             bench.discard(registry)
             samples[engine].append(result)
             extra = "".join(f"  {label} {result[key]:.1f} s" for key, label in
@@ -386,6 +388,7 @@ def roster_phase(bench: Bench, args, roster: Path, class_size: int) -> dict:
                "audit_verify": verify[engine]}
         if engine == "postgresql":
             out["server_cpu_seconds"] = median_or_none([r.get("server_cpu_seconds") for r in runs])
+            out["audit_verify_inspector"] = verify["inspector"]
         return out
 
     sqlite_figures, pg_figures = figures("sqlite"), figures("postgresql")
@@ -394,6 +397,24 @@ def roster_phase(bench: Bench, args, roster: Path, class_size: int) -> dict:
             "command": f"xueji [--db URL] enroll --file real.csv --year {YEAR} --class-size {class_size} -q",
             "sqlite": sqlite_figures, "postgresql": pg_figures,
             "ratio": round(pg_figures["seconds"] / sqlite_figures["seconds"], 2)}
+
+
+def inspector_verify(bench: Bench, registry, timeout: float) -> dict:
+    """`xueji audit verify` as an inspector's login (untimed, must exit 0): the same verification through the masked
+    views, the database recomputing the hashes over what the inspector may not read."""
+    folder, url, dbname = registry
+    login = bench.server.login(99)
+    for name, role in ((bench.server.superuser, "office"), (login, "inspector")):
+        done = subprocess.run(bench.xueji(registry, "operators", "add", name, "--role", role), cwd=folder,
+                              env=bench.env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"operators add {name} failed ({done.returncode}): {done.stderr[-500:]}")
+    result = bench.once([str(bench.executable), "--db", bench.server.url(dbname, login), "audit", "verify"], folder,
+                        timeout)
+    say(f"xueji audit verify as an inspector on postgresql: exit {result['exit']} ({result['seconds']} s)")
+    if not result["ok"]:
+        raise SystemExit(f"xueji audit verify as an inspector failed: {result['output']}")
+    return result
 
 
 # --- 2. start-up -----------------------------------------------------------------------------------------------
@@ -785,8 +806,10 @@ def report(r: dict) -> str:
             if f.get("server_cpu_seconds") is not None:
                 extra.append(f"server CPU {f['server_cpu_seconds']:.1f} s")
             runs = ", ".join(f"{x:.2f}" for x in f["all_runs_seconds"])
+            inspector = (f"; as an inspector (masked views) {verified(f['audit_verify_inspector'])}"
+                         if "audit_verify_inspector" in f else "")
             return (f"    {label:11} {f['seconds']:8.2f} s ({f['us_per_row']:.0f} µs/row)   "
-                    + "   ".join(extra) + f"   runs: {runs}; {verified(f['audit_verify'])}")
+                    + "   ".join(extra) + f"   runs: {runs}; {verified(f['audit_verify'])}{inspector}")
 
         lines += [
             f"1. roster: {ro['rows']} rows, {ro['format']}; `{ro['command']}`; median of {ro['runs']} interleaved "

@@ -500,6 +500,8 @@ def test_a_schema_1_registry_is_brought_up_to_date_by_init_and_refused_before(xj
     code, out, err = _as(xj, pg, None, "init")
     assert code == 0, err
     assert pg.value("SELECT value FROM registry._meta WHERE key = 'schema_version'") == "2"
+    assert pg.value("SELECT has_database_privilege('public', current_database(), 'CONNECT')") is False
+    assert pg.value("SELECT has_database_privilege(%s, current_database(), 'CONNECT')", inspected["su"]) is True
     assert pg.snapshot() == before  # the registry's rows untouched
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         pg.rows("SELECT id_number FROM registry.students", user=inspected["su"])
@@ -522,3 +524,33 @@ def test_a_login_the_server_does_not_know_is_exit_6_in_one_line(xj, pg, staffed)
     line = one_line(result)
     assert "does not let this login in" in line and pg.login("nobody") in line and "Traceback" not in result.output
     assert pg.snapshot() == before
+
+
+def test_an_office_login_of_one_school_has_no_way_into_another_schools_registry(xj, pg_server):
+    """Many schools, one server: the group roles are the server's, but a login may connect only to the databases
+    whose registry names it (init takes CONNECT from PUBLIC; operators add grants it)."""
+    import uuid
+
+    suffix = uuid.uuid4().hex[:8]
+    schools = [f"xueji_school{n}_{suffix}" for n in (1, 2)]
+    office = [f"zhang{n}_{suffix}" for n in (1, 2)]
+    try:
+        for name, login in zip(schools, office):
+            pg_server.admin(f"CREATE DATABASE {name}")
+            url = pg_server.url(name)
+            for args in (["init"], ["operators", "add", pg_server.superuser, "--role", "office"],
+                         ["operators", "add", login, "--role", "office"], enroll_args(1)):
+                result = xj("--db", url, *args)
+                assert result.exit_code == 0, result.output
+        assert xj("--db", pg_server.url(schools[0], office[0]), "query").exit_code == 0
+        with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+            psycopg.connect(pg_server.url(schools[1], office[0])).close()
+        result = xj("--db", pg_server.url(schools[1], office[0]), *enroll_args(2))
+        assert result.exit_code == 6 and "does not let this login in" in one_line(result), result.output
+        # An operator ended loses the way in too.
+        assert xj("--db", pg_server.url(schools[1]), "operators", "remove", office[1], "--reason", "調離").exit_code == 0
+        with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+            psycopg.connect(pg_server.url(schools[1], office[1])).close()
+    finally:
+        for name in schools:
+            pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

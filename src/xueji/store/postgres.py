@@ -387,8 +387,8 @@ def _first_line(error: BaseException) -> str:
 _LIVE_INDEX = re.compile(r"idx_students_live_person")
 # The server refused the login itself (libpq gives no SQLSTATE for a failed start-up, only the server's words, in
 # English unless its lc_messages say otherwise — anything else stays "cannot connect", exit 4).
-_REFUSED_LOGIN = re.compile(r'FATAL:\s+(role ".*" does not exist|(password|peer|ident|scram|gssapi|sspi|certificate|'
-                            r'ldap|radius|pam|bsd) authentication failed)', re.IGNORECASE)
+_REFUSED_LOGIN = re.compile(r'FATAL:\s+(role ".*" does not exist|permission denied for database|(password|peer|ident|'
+                            r'scram|gssapi|sspi|certificate|ldap|radius|pam|bsd) authentication failed)', re.IGNORECASE)
 
 
 def _translated(error: psycopg.Error) -> BaseException:

@@ -8,7 +8,8 @@ from xueji.domain.status import LIVE
 from xueji.store.names import M008_GENDERS, M008_STATUSES
 
 SCHEMA_VERSION = 2  # 1: the schema as SQLite's m001–m009 leave it, plus heads, roles, policies and views;
-                    # 2: inspectors read masked views too (the database recomputes the hashes for them)
+                    # 2: inspectors read masked views too (the database recomputes the hashes for them); only
+                    #    the registry's operators may connect to its database
 T = 'TEXT COLLATE "C"'  # byte order, as SQLite compares
 _STATUSES = ("active", "suspended", "withdrawn", "graduated", "completed", "incomplete", "transferred_out",
              "deceased", "missing")
@@ -219,7 +220,7 @@ GRANT SELECT ON registry.students_named TO xueji_office, xueji_college;
 
 # The office maps an operator to a login without holding CREATEROLE itself: this runs as whoever installed the schema.
 LOGINS = """
-CREATE FUNCTION registry.map_login(login text, grp text, ended boolean) RETURNS void LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION registry.map_login(login text, grp text, ended boolean) RETURNS void LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = registry, pg_temp AS $$
 DECLARE g text; holds text;
 BEGIN
@@ -243,10 +244,24 @@ BEGIN
     FOREACH g IN ARRAY ARRAY['xueji_office', 'xueji_college', 'xueji_inspector', 'xueji_viewer'] LOOP
         IF g <> grp OR ended THEN EXECUTE format('REVOKE %I FROM %I', g, login); END IF;
     END LOOP;
-    IF NOT ended THEN EXECUTE format('GRANT %I TO %I', grp, login); END IF;
+    IF NOT ended THEN
+        EXECUTE format('GRANT %I TO %I', grp, login);
+        EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), login);
+    ELSE
+        EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM %I', current_database(), login);
+    END IF;
 END $$;
 REVOKE ALL ON FUNCTION registry.map_login(text, text, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION registry.map_login(text, text, boolean) TO xueji_office;
+"""
+
+
+# The group roles are the server's, shared by every registry on it; a login is let into this database only if this
+# registry's operator table names it (map_login grants CONNECT), so an office login of one school has no way into
+# another school's registry on the same server. Where the installer does not own the database, PostgreSQL only warns
+# and the DBA revokes it (docs/deployment.md).
+DATABASE_ACCESS = """
+DO $$ BEGIN EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database()); END $$;
 """
 
 
@@ -357,7 +372,7 @@ DROP VIEW masked.students, masked.events, masked.ledger;
 
 def install(pg) -> None:
     """The whole schema in the caller's transaction."""
-    for part in (TABLES, TRIGGERS, ROLES, POLICIES, VIEWS, LOGINS, INSPECTION):
+    for part in (TABLES, TRIGGERS, ROLES, POLICIES, VIEWS, LOGINS, INSPECTION, DATABASE_ACCESS):
         pg.execute(part)
     with pg.cursor() as cursor:
         cursor.executemany("INSERT INTO registry.statuses VALUES (%s, %s, %s, %s, %s)", M008_STATUSES)
@@ -369,5 +384,8 @@ def upgrade(pg, version: int) -> None:
     """From ``version`` to SCHEMA_VERSION in the caller's transaction (``xueji init`` by the schema's owner)."""
     for step in range(version, SCHEMA_VERSION):
         pg.execute(UPGRADES[step])
-    pg.execute(INSPECTION)
+    for part in (LOGINS, INSPECTION, DATABASE_ACCESS):
+        pg.execute(part)
+    pg.execute("SELECT registry.map_login(name, 'xueji_' || role, false) FROM registry.operators "
+               "WHERE ended_at IS NULL")
     pg.execute("UPDATE registry._meta SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
