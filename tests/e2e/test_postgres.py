@@ -403,7 +403,8 @@ def test_an_inspector_verifies_and_checks_through_masked_views_as_the_office_doe
     for sql in ("SELECT id_number FROM registry.students", "SELECT birth_date FROM registry.students",
                 "SELECT detail FROM registry.events", "SELECT hash FROM registry.events",
                 "SELECT payload FROM registry.requests", "SELECT body FROM registry.ledger",
-                "SELECT body FROM masked.ledger", "SELECT * FROM registry.students_named"):
+                "SELECT body FROM masked.ledger", "SELECT * FROM registry.students_named",
+                "SELECT id FROM registry.students", "SELECT id FROM registry.events", "SELECT id FROM registry.requests"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             pg.rows(sql, user=su)
     # What the inspector reads instead: masked persons, masked details, and whether each still matches.
