@@ -152,6 +152,20 @@ report_app = typer.Typer(cls=XuejiGroup, no_args_is_help=True, pretty_exceptions
 app.add_typer(report_app, name="report")
 
 
+class CertificateGroup(XuejiGroup):
+    """`xueji certificate NO …` issues (the form clerks write); `verify` and `list` are its other commands."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["issue", *args]
+        return super().resolve_command(ctx, args)
+
+
+certificate_app = typer.Typer(cls=CertificateGroup, no_args_is_help=True, pretty_exceptions_enable=False,
+                              help="Certificates (在讀證明 / 學籍證明): issue one, check a code, list those issued.")
+app.add_typer(certificate_app, name="certificate")
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"xueji {__version__}")
@@ -186,7 +200,9 @@ def root(
 
 
 # The rooms register their commands; help lists them in the order a clerk meets them in the year.
-from xueji.cli.commands import approvals, changes, enrollment, lookups, reports, setup, supervision  # noqa: E402,F401
+from xueji.cli.commands import (  # noqa: E402,F401
+    approvals, changes, enrollment, lookups, papers, reports, setup, supervision,
+)
 
 ORDER = ("init", "enroll", "suspend", "resume", "withdraw", "graduate", "cancel", "query", "show", "import", "due",
          "export", "requests", "approve", "reject", "access-log", "check", "amend", "reinstate", "backup", "migrate", "restore",

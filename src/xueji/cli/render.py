@@ -30,6 +30,7 @@ _ROOMS = {
         "check_report copy_report moved_report _ACTION_KINDS"
     ),
     "reports": "_dimension_value stats annual_report class_list DIMENSION_LABELS",
+    "papers": "check_certificate_target certificate_file certificate_verdict certificates_table",
 }
 _ROOM_OF = {name: room for room, names in _ROOMS.items() for name in names.split()}
 

@@ -38,11 +38,12 @@ class Action(StrEnum):
     AUDIT = "audit"          # the access log, the audit trail and the integrity checks
     BACKUP = "backup"        # backups and restores
     OPERATORS = "operators"  # adding and ending operators
+    CERTIFY = "certify"      # issuing certificates and checking their codes (§八.1)
 
 
 _ALLOWED = {
     Role.OFFICE: set(Action),
-    Role.COLLEGE: {Action.READ, Action.CHANGE, Action.REQUESTS},
+    Role.COLLEGE: {Action.READ, Action.CHANGE, Action.REQUESTS, Action.CERTIFY},
     Role.INSPECTOR: {Action.READ, Action.AUDIT},
     Role.VIEWER: {Action.READ},
 }
@@ -58,6 +59,7 @@ _ACTION_LABELS = {
     Action.AUDIT: N_("read the access log and the audit trail"),
     Action.BACKUP: N_("back up or restore the database"),
     Action.OPERATORS: N_("change the operators"),
+    Action.CERTIFY: N_("issue or check certificates"),
 }
 
 

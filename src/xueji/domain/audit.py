@@ -79,13 +79,15 @@ REQUEST_FIELDS = ("id", "action", "college", "student_no", "payload", "submitted
 DECISION_FIELDS = ("id", "status", "decided_by", "decided_at", "doc_no", "decision_reason", "result")
 OPERATOR_FIELDS = ("id", "name", "role", "college", "act_as", "added_at", "added_by", "added_account", "ended_at",
                    "ended_by", "end_reason")
+CERTIFICATE_FIELDS = ("id", "code", "kind", "student_no", "lang", "facts", "head_event", "head", "issued_at",
+                      "operator", "account", "requester", "proof", "purpose")
 LEDGER_FIELDS = ("id", "kind", "ref", "at", "account", "operator", "body")
 
 
 def body(kind: str, row: dict, students: Iterable[str] = ()) -> str:
     """The canonical text of a row as the ledger records it."""
     fields = {"access": ACCESS_FIELDS, "request": REQUEST_FIELDS, "decision": DECISION_FIELDS,
-              "operator": OPERATOR_FIELDS}[kind]
+              "operator": OPERATOR_FIELDS, "certificate": CERTIFICATE_FIELDS}[kind]
     values = [f"{kind}/1", *(row[k] for k in fields)]
     if kind == "access":
         values.append(hashlib.sha256("\n".join(sorted(students)).encode("utf-8")).hexdigest())
@@ -163,7 +165,7 @@ def _record_intact(record: dict, last: dict) -> bool:
 
 
 _LEDGER_SUBJECTS = {"access": N_("access-log entry"), "request": N_("request"), "decision": N_("decision on request"),
-                    "operator": N_("operator record")}
+                    "operator": N_("operator record"), "certificate": N_("certificate")}
 
 
 def verify_ledger(entries: Iterable[dict], rows: dict[tuple[str, int], str | bool]) -> tuple[int, str, list[Break]]:

@@ -61,6 +61,11 @@ def set_language(language: str) -> None:
     )
 
 
+def translator(language: str):
+    """The gettext function of one language, whatever the session's is (a certificate printed in another)."""
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language.replace("-", "_")], fallback=True).gettext
+
+
 def language() -> str:
     return _language
 

@@ -141,7 +141,8 @@ class CheckReport:
 
 TRIGGERS = ("students_never_deleted", "events_never_deleted", "events_never_updated", "students_number_fixed",
             "access_log_never_changed", "access_log_never_deleted", "requests_never_deleted", "operators_never_deleted",
-            "operators_only_ended", "ledger_never_changed", "ledger_never_deleted", "requests_decided_once")
+            "operators_only_ended", "ledger_never_changed", "ledger_never_deleted", "requests_decided_once",
+            "certificates_never_changed", "certificates_never_deleted")
 
 
 def check(session: Session) -> CheckReport:

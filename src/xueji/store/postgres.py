@@ -126,9 +126,9 @@ class PgRepository(Repository):
     def _advance_head(self, table: str, row_id: int, digest: str) -> None:
         """Nothing to do: triggers on events and ledger move the heads row (no login has UPDATE on it)."""
 
-    def next_student_id(self) -> int:
+    def next_id(self, table: str) -> int:
         """From the identity column's sequence (never max(id) + 1, which a college's login cannot even see)."""
-        return self.conn.execute("SELECT nextval(pg_get_serial_sequence('registry.students', 'id'))").fetchone()[0]
+        return self.conn.execute(f"SELECT nextval(pg_get_serial_sequence('registry.{table}', 'id'))").fetchone()[0]
 
     def add_many(self, students, origins):
         added = super().add_many(students, origins)
@@ -143,8 +143,8 @@ class PgRepository(Repository):
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> int:
         """By COPY, PostgreSQL's bulk path; the code table's names (which `init` may have written) as an upsert."""
-        if table in ("colleges", "majors"):
-            keys = ("code",) if table == "colleges" else ("college", "code")
+        if table in ("colleges", "majors", "secrets"):
+            keys = {"colleges": ("code",), "majors": ("college", "code"), "secrets": ("name",)}[table]
             rows = [tuple(row) for row in rows]
             self.conn.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
@@ -178,7 +178,7 @@ class PgRepository(Repository):
     def after_copy(self) -> None:
         """The id sequences past the ids that came in, and every operator in force given its login (the heads
         followed the rows by themselves)."""
-        for table in ("students", "requests", "access_log", "operators"):
+        for table in ("students", "requests", "access_log", "operators", "certificates"):
             self.conn.execute(f"SELECT setval(pg_get_serial_sequence('registry.{table}', 'id'), "
                               f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
         for row in self.operators():

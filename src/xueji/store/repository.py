@@ -253,7 +253,11 @@ class Repository:
 
     def next_student_id(self) -> int:
         """The id the next inserted student gets (the caller holds the write lock)."""
-        return (self.conn.execute("SELECT max(id) FROM students").fetchone()[0] or 0) + 1
+        return self.next_id("students")
+
+    def next_id(self, table: str) -> int:
+        """The id the next row of ``table`` gets (the caller holds the write lock; PostgreSQL: its sequence)."""
+        return (self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0) + 1
 
     def add_many(self, students: list[Student], origins: list[str]) -> list[Student]:
         """Insert new students, numbered from ``next_student_id`` by the caller (who holds the write lock).
@@ -542,11 +546,48 @@ class Repository:
         rows = self.conn.execute(f"SELECT {self._OPERATOR_COLUMNS} FROM operators{where} ORDER BY id")
         return [dict(zip(audit.OPERATOR_FIELDS, r)) for r in rows]
 
-    def attested(self, row: dict) -> bool:
-        """Whether an operator row is exactly what its last ledger entry recorded (not changed or added by hand)."""
-        found = self.conn.execute(f"SELECT body FROM {'ledger_checked' if self.masked else 'ledger'} "
-                                  "WHERE kind = 'operator' AND ref = ? ORDER BY id DESC LIMIT 1", (row["id"],)).fetchone()
-        return found is not None and found[0] == audit.body("operator", row)
+    def attested(self, row: dict, kind: str = "operator") -> bool:
+        """Whether a row (an operator's, a certificate's) is exactly what its last ledger entry recorded (not changed
+        or added by hand), and that entry still hashes to what the ledger holds."""
+        found = self.conn.execute(
+            f"SELECT {', '.join(audit.LEDGER_FIELDS)}, prev_hash, hash FROM {'ledger_checked' if self.masked else 'ledger'} "
+            "WHERE kind = ? AND ref = ? ORDER BY id DESC LIMIT 1", (kind, row["id"])).fetchone()
+        if found is None:
+            return False
+        entry = dict(zip(audit.LEDGER_FIELDS + ("prev_hash", "hash"), found))
+        return entry["body"] == audit.body(kind, row) and audit.ledger_hash(entry, entry["prev_hash"]) == entry["hash"]
+
+    def record_intact(self, student: Student) -> bool:
+        """Whether one student's record still hashes to what its last event recorded (None there: nothing to say)."""
+        found = self.conn.execute("SELECT record_hash FROM events WHERE student_id = ? ORDER BY id DESC LIMIT 1",
+                                  (student.id,)).fetchone()
+        return found is None or found[0] is None or found[0] == record_hash(student)
+
+    # --- certificates ------------------------------------------------------------------------------
+    def certificate_key(self) -> bytes:
+        return bytes.fromhex(self.conn.execute("SELECT value FROM secrets WHERE name = 'certificate'").fetchone()[0])
+
+    def add_certificate(self, row: dict) -> None:
+        """A certificate issued (its id chosen by the caller from ``next_id``, since its code covers it), and its
+        ledger entry."""
+        self.conn.execute(f"INSERT INTO certificates ({', '.join(audit.CERTIFICATE_FIELDS)}) "
+                          f"VALUES ({', '.join('?' for _ in audit.CERTIFICATE_FIELDS)})",
+                          tuple(row[k] for k in audit.CERTIFICATE_FIELDS))
+        self._ledger("certificate", row["id"], row["issued_at"], row["account"], row["operator"],
+                     audit.body("certificate", row))
+
+    def certificate(self, code: str) -> dict | None:
+        found = self.conn.execute(f"SELECT {', '.join(audit.CERTIFICATE_FIELDS)} FROM certificates WHERE code = ?",
+                                  (code,)).fetchone()
+        return dict(zip(audit.CERTIFICATE_FIELDS, found)) if found else None
+
+    def certificates(self, student_no: str | None, since: str | None, scope: str | None) -> list[dict]:
+        clause, params = _clause([("c.student_no = ?", student_no), ("c.issued_at >= ?", since),
+                                  ("s.cur_college = ?", scope)])
+        rows = self.conn.execute(
+            f"SELECT {', '.join('c.' + k for k in audit.CERTIFICATE_FIELDS)} FROM certificates c "
+            f"JOIN students s ON s.student_no = c.student_no{clause} ORDER BY c.id", params)
+        return [dict(zip(audit.CERTIFICATE_FIELDS, r)) for r in rows]
 
     def has_operators(self) -> bool:
         return self.conn.execute("SELECT 1 FROM operators LIMIT 1").fetchone() is not None
@@ -607,6 +648,9 @@ class Repository:
             rows[("decision", record["id"])] = audit.body("decision", record)
         for record in self.operators(current=False):
             rows[("operator", record["id"])] = audit.body("operator", record)
+        for row in self.conn.execute(f"SELECT {', '.join(audit.CERTIFICATE_FIELDS)} FROM certificates"):
+            record = dict(zip(audit.CERTIFICATE_FIELDS, row))
+            rows[("certificate", record["id"])] = audit.body("certificate", record)
         return rows
 
     def heads(self) -> tuple[tuple[int, str], tuple[int, str]]:
@@ -666,7 +710,13 @@ class Repository:
         return self.conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> int:
-        """Rows as they were stored elsewhere; returns how many."""
+        """Rows as they were stored elsewhere; returns how many. The registry's secrets replace the ones the new
+        registry made for itself (its certificates must verify on the copy)."""
+        if table == "secrets":
+            rows = [tuple(row) for row in rows]
+            self.conn.executemany("INSERT INTO secrets (name, value) VALUES (?, ?) "
+                                  "ON CONFLICT (name) DO UPDATE SET value = excluded.value", rows)
+            return len(rows)
         count = [0]
 
         def counted():

@@ -28,9 +28,11 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("access_log", ("id", "at", "operator", "command", "filters", "shown", "revealed", "purpose", "requester",
                     "proof", "account")),
     ("access_log_students", ("access_id", "student_no")),
+    ("secrets", ("name", "value")),  # the key of the certificates' codes: the copy must verify them too
+    ("certificates", audit.CERTIFICATE_FIELDS),
     ("ledger", ("id", "kind", "ref", "at", "account", "operator", "body", "prev_hash", "hash")),
 )
-_ORDER = {"colleges": "code", "majors": "college, code", "name_keys": "student_id",
+_ORDER = {"colleges": "code", "majors": "college, code", "name_keys": "student_id", "secrets": "name",
           "access_log_students": "access_id, student_no"}
 
 

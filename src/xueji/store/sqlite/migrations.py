@@ -394,6 +394,30 @@ def m009_requests_without_an_unused_basis(db) -> None:
         db["requests"].transform(drop={"basis"})
 
 
+@migration
+def m010_certificates(db) -> None:
+    """Certificates issued (在讀證明 / 學籍證明, §八.1), never changed or removed, each recorded in the ledger; and the
+    registry's secret that keys their verification codes (made here, once; copied with the registry)."""
+    import secrets
+
+    db.execute("CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO secrets (name, value) VALUES ('certificate', ?)", [secrets.token_hex(32)])
+    db.execute(
+        "CREATE TABLE certificates (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, "
+        "kind TEXT NOT NULL CHECK (kind IN ('enrollment', 'record')), "
+        "student_no TEXT NOT NULL REFERENCES students (student_no), lang TEXT NOT NULL, facts TEXT NOT NULL, "
+        "head_event INTEGER NOT NULL, head TEXT NOT NULL, issued_at TEXT NOT NULL, operator TEXT NOT NULL, "
+        "account TEXT, requester TEXT, proof TEXT, purpose TEXT)")
+    db.execute("CREATE INDEX idx_certificates_student_no ON certificates (student_no)")
+    for statement in (
+        "CREATE TRIGGER certificates_never_changed BEFORE UPDATE ON certificates "
+        "BEGIN SELECT RAISE(ABORT, 'a certificate is never changed'); END",
+        "CREATE TRIGGER certificates_never_deleted BEFORE DELETE ON certificates "
+        "BEGIN SELECT RAISE(ABORT, 'certificates are never deleted'); END",
+    ):
+        db.execute(statement)
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}
