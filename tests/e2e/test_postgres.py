@@ -489,7 +489,8 @@ def test_the_database_writes_the_canonical_form_as_audit_does(pg):
 def test_a_schema_1_registry_is_brought_up_to_date_by_init_and_refused_before(xj, pg, inspected):
     """Schema 1 let inspectors read the base tables; a newer xueji refuses to work on it until the DBA runs `init`,
     which takes those grants back and installs the views."""
-    for sql in ("GRANT SELECT ON registry.students, registry.requests, registry.students_named TO xueji_inspector",
+    for sql in ("DROP TABLE registry.certificates, registry.secrets CASCADE",  # schema 2's
+                "GRANT SELECT ON registry.students, registry.requests, registry.students_named TO xueji_inspector",
                 "GRANT SELECT, INSERT ON registry.events, registry.ledger TO xueji_inspector",
                 "UPDATE registry._meta SET value = '1' WHERE key = 'schema_version'"):
         pg.server.admin(sql, dbname=pg.name)
@@ -501,6 +502,7 @@ def test_a_schema_1_registry_is_brought_up_to_date_by_init_and_refused_before(xj
     code, out, err = _as(xj, pg, None, "init")
     assert code == 0, err
     assert pg.value("SELECT value FROM registry._meta WHERE key = 'schema_version'") == "2"
+    assert pg.value("SELECT length(value) FROM registry.secrets WHERE name = 'certificate'") == 64
     assert pg.value("SELECT has_database_privilege('public', current_database(), 'CONNECT')") is False
     assert pg.value("SELECT has_database_privilege(%s, current_database(), 'CONNECT')", inspected["su"]) is True
     assert pg.snapshot() == before  # the registry's rows untouched

@@ -117,7 +117,7 @@ def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_ver
     assert conn.execute("SELECT count(*) FROM ledger").fetchone()[0] == 3
     assert migrations.pending(conn) == ["m007_the_schema_refuses_what_the_rules_refuse",
                                         "m008_names_for_readers_of_the_file",
-                                        "m009_requests_without_an_unused_basis"]
+                                        "m009_requests_without_an_unused_basis", "m010_certificates"]
     conn.close()
     store = Store(path)  # opening applies what is pending
     try:
