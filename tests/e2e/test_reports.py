@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from xueji.cli.app import app
+from xueji.cli.state import os_login
 
 ROOT = Path(__file__).resolve().parents[2]
 XUEJI = str(Path(sys.executable).parent / "xueji")
@@ -91,11 +92,42 @@ def test_the_annual_workbook_has_its_sheets_charts_and_titles(run, school, tmp_p
         assert len(book[name]._charts) == 1, name
     assert book["新生"]["A1"].value.startswith(f"示範大學 {year} 年")
     assert [c.value for c in book["年末人數"][3]] == ["學籍狀態", "學生數"]
-    headcount = sum(row[1].value for row in book["年末人數"].iter_rows(min_row=4))
-    assert headcount > 1500
+    rows = list(book["年末人數"].iter_rows(min_row=4))
+    headcount = sum(row[1].value for row in rows[:-1])
+    assert headcount > 1500 and rows[-1][0].value == "合計" and rows[-1][1].value == headcount  # the total row
     overdue = book["休學逾期"]
-    assert overdue.max_row > 3 and all(row[0].data_type == "s" and len(row[0].value) == 12
-                                       for row in overdue.iter_rows(min_row=4))
+    assert overdue.max_row > 4 and all(row[0].data_type == "s" and len(row[0].value) == 12
+                                       for row in overdue.iter_rows(min_row=4, max_row=overdue.max_row - 1))
+    assert overdue.cell(overdue.max_row, 1).value == "合計" and overdue.cell(overdue.max_row, 2).value == \
+        overdue.max_row - 4
+    for sheet in book.worksheets:  # every table: A4 landscape, title and header rows on every page, a foot, a total
+        assert str(sheet.page_setup.paperSize) == "9" and sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.print_title_rows == "$1:$3"
+        assert sheet.oddFooter.center.text == "第 &P 頁 共 &N 頁" and "製表人" in sheet.oddFooter.right.text
+        assert sheet["A2"].value.startswith("報告日期：")
+        assert sheet.cell(sheet.max_row, 1).value == "合計", sheet.title
+    assert book.properties.creator == "示範大學"
+    changes = book["學籍異動"]
+    last = [c.value for c in changes[changes.max_row]]
+    assert last[-1] == sum(changes.cell(r, len(last)).value for r in range(4, changes.max_row))
+
+
+def test_the_annual_report_as_a_pdf_has_the_tables_totals_and_page_numbers(run, school, tmp_path):
+    year = str(json.loads(run("stats", "--by", "year", "-f", "json").stdout)[-1]["year"])
+    path = tmp_path / "annual.pdf"
+    result = run("report", "annual", "--year", year, "--out", str(path), lang="zh-Hant")
+    assert result.exit_code == 0, result.output
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    pages = ["".join(page.extract_text().split()) for page in reader.pages]
+    text = "".join(pages)
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
+    for words in (f"示範大學{year}年度學籍報告", "各學院、專業新生人數", "12月31日各學籍狀態人數", "合計",
+                  "報告日期："):
+        assert words in text, words
+    assert all(f"第{n}頁共{len(pages)}頁" in page for n, page in enumerate(pages, start=1))
+    assert reader.metadata.author == "示範大學"
 
 
 def test_the_class_list_is_printable_with_numbers_as_text(run, tmp_path):
@@ -109,10 +141,17 @@ def test_the_class_list_is_printable_with_numbers_as_text(run, tmp_path):
     sheet = load_workbook(path).active
     assert "示範大學" in sheet["A1"].value and "漢語言文學" in sheet["A1"].value
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9"  # A4
-    assert sheet.print_title_rows == "$3:$3"
-    assert [c.value for c in sheet[3]] == ["Student number", "Name", "Gender", "Status"]
-    numbers = [row[0] for row in sheet.iter_rows(min_row=4)]
+    assert sheet.page_setup.orientation == "portrait"
+    assert sheet.print_title_rows == "$1:$3"  # the title and the header on every page
+    assert [c.value for c in sheet[3]] == ["No.", "Student number", "Name", "Gender", "Birth date", "Ethnicity",
+                                          "Status", "Remarks"]
+    numbers = [row[1] for row in sheet.iter_rows(min_row=4)]
     assert numbers and all(c.data_type == "s" and c.number_format == "@" for c in numbers)
+    assert [row[0].value for row in sheet.iter_rows(min_row=4)] == list(range(1, len(numbers) + 1))
+    assert all(len(str(row[4].value)) == 4 for row in sheet.iter_rows(min_row=4))  # birth year only: masked
+    assert sheet.oddFooter.center.text == "Page &P of &N"
+    assert sheet.oddFooter.left.text.startswith("Printed ") and sheet.oddFooter.right.text == f"Prepared by {os_login()}"
+    assert sheet.column_dimensions["C"].width >= 12  # a four-character name keeps its line
 
 
 def test_reports_are_workbooks(run, tmp_path):
@@ -205,3 +244,49 @@ def test_every_command_of_the_guide_runs_and_prints_what_the_guide_shows(guide, 
         assert (result.returncode != 0) == refused, (command, result.returncode, output)
         for line in shown:
             assert _expect(line, output), (command, line, output)
+
+
+def _class_of(run) -> list[str]:
+    student = json.loads(run("query", "--college", "01", "--major", "01", "--limit", "1", "-f", "json").stdout)[0]
+    return ["--year", str(student["current_year"]), "--college", "01", "--major", "01", "--class",
+            student["current_class"]]
+
+
+def test_the_class_list_as_a_pdf_is_a4_with_its_columns_and_page_numbers(run, tmp_path):
+    from pypdf import PdfReader
+
+    path = tmp_path / "class.pdf"
+    result = run("roster", *_class_of(run), "--out", str(path), "--sign", lang="zh-Hant")
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(path)
+    assert round(float(reader.pages[0].mediabox.width)) == 595 and round(float(reader.pages[0].mediabox.height)) == 842
+    text = "".join("".join(page.extract_text().split()) for page in reader.pages)
+    for words in ("序號", "學號", "姓名", "性別", "出生日期", "民族", "學籍狀態", "備註", "簽名", "漢語言文學",
+                  f"製表人：{os_login()}", f"第1頁共{len(reader.pages)}頁"):
+        assert words in text, words
+    assert reader.metadata.author == "示範大學"
+
+
+def test_the_class_list_reveals_birth_dates_only_to_the_office_with_a_purpose(run, school, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "class.xlsx"
+    result = run("roster", *_class_of(run), "--out", str(path), "--reveal", "--purpose", "畢業資格審查")
+    assert result.exit_code == 0, result.output
+    births = [row[4].value for row in load_workbook(path).active.iter_rows(min_row=4)]
+    assert births and all(len(b) == 10 for b in births)  # YYYY-MM-DD
+    import sqlite3
+
+    with sqlite3.connect(school / "xueji.db") as conn:
+        assert conn.execute("SELECT command, revealed, purpose FROM access_log ORDER BY id DESC LIMIT 1").fetchone() \
+            == ("roster", 1, "畢業資格審查")
+
+
+def test_papers_refuse_other_formats_and_existing_files(run, tmp_path):
+    (tmp_path / "class.pdf").write_bytes(b"mine")
+    result = run("roster", *_class_of(run), "--out", str(tmp_path / "class.pdf"))
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert (tmp_path / "class.pdf").read_bytes() == b"mine"
+    assert run("roster", *_class_of(run), "--out", str(tmp_path / "class.pdf"), "--force").exit_code == 0
+    assert (tmp_path / "class.pdf").read_bytes().startswith(b"%PDF")
+    assert run("roster", *_class_of(run), "--out", str(tmp_path / "class.docx")).exit_code == 3

@@ -66,11 +66,12 @@ def _perform(ctx: typer.Context, action: str, *args, needs_codes: bool = False, 
     return perform(session, action, *args, **kwargs)
 
 
-def _xlsx_only(path: Path) -> None:
-    if path.suffix.lower() != ".xlsx":
+def _paper_target(path: Path) -> None:
+    if path.suffix.lower() not in (".xlsx", ".pdf"):
         from xueji.domain.errors import InvalidData
 
-        raise InvalidData.one("file", str(path), N_("{path}: reports are written as .xlsx workbooks."), path=str(path))
+        raise InvalidData.one("file", str(path), N_("{path}: reports are written as .xlsx workbooks or .pdf files."),
+                              path=str(path))
 
 
 def _batch_views(ctx, students, dry_run: bool, fmt: str, quiet: bool) -> list:
