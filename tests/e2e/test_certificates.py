@@ -186,3 +186,12 @@ def test_a_certificate_renders_to_an_image_a_person_can_look_at(xj, school, tmp_
                            str(tmp_path / "page")], capture_output=True, text=True)
     assert done.returncode == 0 and "Unknown CMap" not in done.stderr and "No font" not in done.stderr, done.stderr
     assert (tmp_path / "page.png").stat().st_size > 10_000
+
+
+def test_a_chain_rewritten_since_the_certificate_is_exit_7(xj, school, db):
+    """The head the certificate was issued at must still be in the chain: events rewritten before it are found."""
+    code = code_of(issue(xj, school))
+    head_event = db.value("SELECT head_event FROM certificates")
+    db.tamper(("UPDATE events SET hash = ? WHERE id = ?", ("0" * 64, head_event)))
+    result = xj("certificate", "verify", code)
+    assert result.exit_code == 7 and "audit verify" in result.stderr, result.output
