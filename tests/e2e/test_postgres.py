@@ -373,7 +373,7 @@ def test_no_login_writes_the_heads_the_database_moves_them(xj, pg, staffed):
 
 
 @pytest.fixture
-def inspected(xj, pg, staffed):
+def inspected(xj, pg, staffed, workdir):
     """A registry with what an inspector must verify without seeing it: a correction of an ID number and a birth
     date (the person before and after in the event), a college's request holding a whole person, its approval, a
     look logged, a person with the optional fields (record/2); and an inspector's login."""
@@ -386,6 +386,8 @@ def inspected(xj, pg, staffed):
         (None, ["approve", "1", "--doc-no", "教務〔2026〕2號"]),
         (None, ["amend", "202502010101", "--ethnicity", "01", "--region", "北京市", "--reason", "補錄"]),
         (None, ["query", "--name", "張"]),
+        (None, ["certificate", "202501010101", "--kind", "record", "--requester", "張三 (本人)", "--proof", "身份證",
+                "--out", str(workdir / "c.pdf")]),
     )
     for who, args in steps:
         result = xj("--db", pg.url(staffed[who] if who else None), *args)
@@ -440,6 +442,9 @@ _TAMPERING = {
                                  "UPDATE registry.ledger SET body = replace(body, '王', '汪') WHERE kind = 'request'",
                                  "ALTER TABLE registry.ledger ENABLE TRIGGER ledger_never_changed"],
     "an access entry's students": ["DELETE FROM registry.access_log_students WHERE student_no = '202501010101'"],
+    "a certificate": ["ALTER TABLE registry.certificates DISABLE TRIGGER certificates_never_changed",
+                      "UPDATE registry.certificates SET purpose = '留學'",
+                      "ALTER TABLE registry.certificates ENABLE TRIGGER certificates_never_changed"],
     "a second live registration": [
         "ALTER TABLE registry.students DISABLE TRIGGER students_number_fixed",
         "DROP INDEX registry.idx_students_live_person",
@@ -454,6 +459,7 @@ _FOUND = {"a record": "The record of 202501010101 no longer matches its last eve
           "a request's payload": "The request 1 no longer matches ledger entry",
           "a request's ledger entry": "(request 1) was changed after it was recorded",
           "an access entry's students": "no longer matches ledger entry",
+          "a certificate": "The certificate 1 no longer matches ledger entry",
           "a second live registration": "2 live registrations share one ID number (110105…)"}
 
 
