@@ -411,3 +411,50 @@ def test_the_inspector_reads_the_access_log_and_verifies_the_chain_and_the_viewe
     result = registry.run("hostile", "query")
     assert result.code == 6 and registry.users["hostile"].name in result.err
     assert registry.snapshot() == before
+
+
+# --- a change of major between colleges, as the three desks' own accounts (issue 15) ---------------------------
+
+def test_a_change_of_major_between_colleges_needs_the_receiving_colleges_agreement_then_the_offices(registry):
+    col01, col02, office = (registry.users[s].name for s in ("col01", "col02", "office"))
+    result = registry.run("col01", "change-major", A, "--college", "02", "--major", "01", "--class", "01",
+                          "--reason", "本人申請")
+    assert result.code == 0 and "Request 1 submitted" in result.out, result.output
+    assert registry.rows("SELECT action, college, receiving, status, submitted_by FROM requests") == [
+        ("change_major", "01", "02", "pending", col01)]
+    before = registry.snapshot()
+    result = registry.run("office", "approve", "1")  # not yet: college 02 has not agreed
+    assert result.code == 1 and "has not agreed yet" in result.err and "xueji agree 1" in result.err, result.output
+    assert registry.snapshot() == before
+    assert registry.run("col01", "agree", "1").code == 6  # the sending college cannot agree for the receiving one
+    shown = registry.run("col02", "requests", "-f", "json")  # college 02 sees the request naming it
+    assert shown.code == 0 and [r["id"] for r in json.loads(shown.out)] == [1], shown.output
+    result = registry.run("col02", "agree", "1")
+    assert result.code == 0 and "College 02 agreed to request 1" in result.out, result.output
+    assert registry.rows("SELECT agreed_by, status FROM requests") == [(col02, "pending")]
+    assert registry.run("col02", "agree", "1").code == 1  # once
+    result = registry.run("office", "approve", "1", "--doc-no", "教務〔2026〕9號")
+    assert result.code == 0, result.output
+    assert registry.rows("SELECT student_no, cur_college, cur_major, status FROM students WHERE student_no = ?", A) == [
+        (A, "02", "01", "active")]
+    assert registry.rows("SELECT kind, jyt_code, submitted_by, approved_by, account FROM events "
+                         "WHERE kind = 'change_major'") == [("change_major", "23", col01, office, office)]
+    # the student now belongs to college 02's desk, and no longer to college 01's
+    assert A in registry.run("col02", "query", "-f", "csv").out
+    assert A not in registry.run("col01", "query", "-f", "csv").out
+    assert registry.run("office", "audit", "verify").code == 0
+    assert registry.run("office", "check").code == 0
+
+
+def test_either_college_may_refuse_a_change_of_major_between_them(registry):
+    assert registry.run("col01", "change-major", A, "--college", "02", "--major", "01", "--class", "01",
+                        "--reason", "本人申請").code == 0
+    assert registry.run("col01", "change-major", B, "--college", "02", "--major", "01", "--class", "01",
+                        "--reason", "本人申請").code == 0
+    result = registry.run("col02", "reject", "1", "--reason", "名額已滿")
+    assert result.code == 0, result.output
+    result = registry.run("col01", "reject", "2", "--reason", "學生撤回")
+    assert result.code == 0, result.output
+    assert registry.rows("SELECT id, status, decided_by FROM requests ORDER BY id") == [
+        (1, "rejected", registry.users["col02"].name), (2, "rejected", registry.users["col01"].name)]
+    assert registry.rows("SELECT cur_college FROM students WHERE student_no IN (?, ?)", A, B) == [("01",), ("01",)]

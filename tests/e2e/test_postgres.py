@@ -492,10 +492,14 @@ def test_the_database_writes_the_canonical_form_as_audit_does(pg):
         "nullnull42"
 
 
-def test_a_schema_1_registry_is_brought_up_to_date_by_init_and_refused_before(xj, pg, inspected):
+def test_a_schema_1_registry_is_brought_up_to_date_by_init_and_refused_before(xj, pg, staffed):
     """Schema 1 let inspectors read the base tables; a newer xueji refuses to work on it until the DBA runs `init`,
     which takes those grants back and installs the views."""
+    inspected = staffed | {"su": pg.login("su")}
+    assert xj("--db", pg.url(), "operators", "add", inspected["su"], "--role", "inspector").exit_code == 0
     for sql in ("DROP TABLE registry.certificates, registry.secrets CASCADE",  # schema 2's
+                "ALTER TABLE registry.requests DROP COLUMN receiving CASCADE, DROP COLUMN agreed_by CASCADE, "
+                "DROP COLUMN agreed_at CASCADE, DROP COLUMN agreed_account CASCADE",
                 "GRANT SELECT ON registry.students, registry.requests, registry.students_named TO xueji_inspector",
                 "GRANT SELECT, INSERT ON registry.events, registry.ledger TO xueji_inspector",
                 "UPDATE registry._meta SET value = '1' WHERE key = 'schema_version'"):
@@ -563,3 +567,18 @@ def test_an_office_login_of_one_school_has_no_way_into_another_schools_registry(
     finally:
         for name in schools:
             pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_a_change_of_major_between_colleges_as_the_two_colleges_logins(xj, pg, staffed):
+    """Row-level security lets the receiving college see and agree to the request naming it; after the office's
+    approval the student is the receiving college's, from psql too."""
+    li, wang = staffed["li"], staffed["wang"]
+    result = xj("--db", pg.url(li), "change-major", "202501010101", "--college", "02", "--major", "01", "--class",
+                "01", "--reason", "本人申請")
+    assert result.exit_code == 0, result.output
+    assert pg.rows("SELECT id, college, receiving FROM registry.requests", user=wang) == [(1, "01", "02")]
+    assert xj("--db", pg.url(wang), "agree", "1").exit_code == 0
+    assert xj("--db", pg.url(staffed["office"]), "approve", "1").exit_code == 0
+    assert pg.value("SELECT count(*) FROM registry.students WHERE student_no = '202501010101'", user=li) == 0
+    assert pg.value("SELECT cur_college FROM registry.students WHERE student_no = '202501010101'", user=wang) == "02"
+    assert xj("--db", pg.url(), "audit", "verify").exit_code == 0

@@ -204,7 +204,8 @@ from xueji.cli.commands import (  # noqa: E402,F401
     approvals, changes, enrollment, lookups, papers, reports, setup, supervision,
 )
 
-ORDER = ("init", "enroll", "suspend", "resume", "withdraw", "graduate", "cancel", "query", "show", "import", "due",
-         "export", "requests", "approve", "reject", "access-log", "check", "amend", "reinstate", "backup", "migrate", "restore",
+ORDER = ("init", "enroll", "suspend", "resume", "withdraw", "graduate", "cancel", "change-major", "change-class",
+         "change-cohort", "query", "show", "import", "due",
+         "export", "requests", "agree", "approve", "reject", "access-log", "check", "amend", "reinstate", "backup", "migrate", "restore",
          "stats", "roster", "demo")
 app.registered_commands.sort(key=lambda c: ORDER.index(c.name or c.callback.__name__.lower().replace("_", "-")))

@@ -42,7 +42,8 @@ def _change(ctx: typer.Context, fmt: str, message: str, action: str, *args, para
     until = student.suspended_until.isoformat() if student.suspended_until else ""
     if fmt == "table":
         render.say(message, student_no=student.student_no, status=student.status.label, until=until,
-                   klass=student.current.klass, year=student.current.year, **(params or {}))
+                   klass=student.current.klass, year=student.current.year, college=student.current.college,
+                   major=student.current.major, **(params or {}))
     else:
         render.data(_shown(ctx, [student]), fmt, many=False)
 

@@ -79,6 +79,7 @@ REQUEST_FIELDS = ("id", "action", "college", "student_no", "payload", "submitted
 DECISION_FIELDS = ("id", "status", "decided_by", "decided_at", "doc_no", "decision_reason", "result")
 OPERATOR_FIELDS = ("id", "name", "role", "college", "act_as", "added_at", "added_by", "added_account", "ended_at",
                    "ended_by", "end_reason")
+AGREEMENT_FIELDS = ("id", "receiving", "agreed_by", "agreed_at", "agreed_account")
 CERTIFICATE_FIELDS = ("id", "code", "kind", "student_no", "lang", "facts", "head_event", "head", "issued_at",
                       "operator", "account", "requester", "proof", "purpose")
 LEDGER_FIELDS = ("id", "kind", "ref", "at", "account", "operator", "body")
@@ -87,8 +88,10 @@ LEDGER_FIELDS = ("id", "kind", "ref", "at", "account", "operator", "body")
 def body(kind: str, row: dict, students: Iterable[str] = ()) -> str:
     """The canonical text of a row as the ledger records it."""
     fields = {"access": ACCESS_FIELDS, "request": REQUEST_FIELDS, "decision": DECISION_FIELDS,
-              "operator": OPERATOR_FIELDS, "certificate": CERTIFICATE_FIELDS}[kind]
+              "operator": OPERATOR_FIELDS, "certificate": CERTIFICATE_FIELDS, "agreement": AGREEMENT_FIELDS}[kind]
     values = [f"{kind}/1", *(row[k] for k in fields)]
+    if kind == "request" and row.get("receiving") is not None:  # a move into another college names it (request/2)
+        values = ["request/2", *values[1:], row["receiving"]]
     if kind == "access":
         values.append(hashlib.sha256("\n".join(sorted(students)).encode("utf-8")).hexdigest())
     return _ENCODER.encode(values)
@@ -165,7 +168,8 @@ def _record_intact(record: dict, last: dict) -> bool:
 
 
 _LEDGER_SUBJECTS = {"access": N_("access-log entry"), "request": N_("request"), "decision": N_("decision on request"),
-                    "operator": N_("operator record"), "certificate": N_("certificate")}
+                    "operator": N_("operator record"), "certificate": N_("certificate"),
+                    "agreement": N_("receiving college's agreement to request")}
 
 
 def verify_ledger(entries: Iterable[dict], rows: dict[tuple[str, int], str | bool]) -> tuple[int, str, list[Break]]:

@@ -88,6 +88,9 @@ class ChangeRequest:
     doc_no: str | None
     decision_reason: str | None
     account: str | None
+    receiving: str | None   # a change of major into another college: that college, which must agree
+    agreed_by: str | None
+    agreed_at: str | None
     payload: dict
 
 

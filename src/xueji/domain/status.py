@@ -77,6 +77,9 @@ class EventKind(StrEnum):
     IMPORT = "import"
     AMEND = "amend"
     REINSTATE = "reinstate"
+    CHANGE_MAJOR = "change_major"    # 轉專業 (within the college or to another)
+    CHANGE_CLASS = "change_class"    # 轉班
+    CHANGE_COHORT = "change_cohort"  # 降級 / 留級: into a later cohort
 
     @property
     def jyt_code(self) -> str | None:
@@ -103,6 +106,9 @@ _KIND_JYT = {
     EventKind.IMPORT: None,
     EventKind.AMEND: None,
     EventKind.REINSTATE: "17",
+    EventKind.CHANGE_MAJOR: "23",   # 轉專業
+    EventKind.CHANGE_CLASS: "29",   # 轉班級
+    EventKind.CHANGE_COHORT: "03",  # 降級 (a later cohort; 留級, 02, is the same move for a failed year)
 }
 
 _KIND_LABEL = {
@@ -120,6 +126,9 @@ _KIND_LABEL = {
     EventKind.IMPORT: N_("Imported record"),
     EventKind.AMEND: N_("Correction"),
     EventKind.REINSTATE: N_("Reinstatement"),
+    EventKind.CHANGE_MAJOR: N_("Change of major"),
+    EventKind.CHANGE_CLASS: N_("Change of class"),
+    EventKind.CHANGE_COHORT: N_("Move to a later cohort"),
 }
 
 # kind -> (statuses it may start from, status it leads to)
@@ -133,6 +142,10 @@ _TRANSITIONS: dict[EventKind, tuple[frozenset[Status], Status]] = {
     EventKind.GRADUATE: (frozenset({Status.ACTIVE}), Status.GRADUATED),
     EventKind.COMPLETE: (frozenset({Status.ACTIVE}), Status.COMPLETED),
     EventKind.INCOMPLETE: (frozenset({Status.ACTIVE}), Status.INCOMPLETE),
+    # placement changes: an active student stays active, in another place
+    EventKind.CHANGE_MAJOR: (frozenset({Status.ACTIVE}), Status.ACTIVE),
+    EventKind.CHANGE_CLASS: (frozenset({Status.ACTIVE}), Status.ACTIVE),
+    EventKind.CHANGE_COHORT: (frozenset({Status.ACTIVE}), Status.ACTIVE),
 }
 
 OUTCOMES = {

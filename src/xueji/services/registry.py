@@ -10,7 +10,7 @@ from xueji.domain import validate as v
 from xueji.domain.access import Action
 from xueji.domain.errors import N_, DuplicateRegistration, InvalidData, PermissionDenied, RuleViolation
 from xueji.domain.model import Event, Person, PersonInput, Placement, Student
-from xueji.domain.number import class_prefix, number_text, parse_number, seat_after
+from xueji.domain.number import MAX_SEAT, class_prefix, number_text, parse_number, seat_after
 from xueji.domain.status import (CAUSES, OUTCOMES, EventKind, Status, cause_choices, cause_key, outcome_choices,
                                  outcome_key, reinstatement, transition)
 from xueji.domain.suspension import check_new_suspension
@@ -256,6 +256,83 @@ def resume(session: Session, student_no: str, *, date: str | None = None, klass:
 
 def _placement_text(p) -> str:
     return f"{p.year}/{p.college}/{p.major}/{p.klass}"
+
+
+def _move(session: Session, student_no: str, kind: EventKind, target, *, date: str | None, reason: str | None,
+          doc_no: str | None) -> Student:
+    """A placement change (轉專業, 轉班, 降級): an active student, the same number, another current placement; one
+    event holding the placement before and after. ``target(student)`` gives the new placement (checked here: it
+    differs from the current one, its class has room, a cohort is never earlier)."""
+    check = v.Collector()
+    number = check(lambda: str(parse_number(student_no)))
+    on = check(lambda: _effective(date, session.today))
+    why = check(lambda: v.label(reason, "reason"))
+    doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
+    check.done()
+    with session.store.transaction() as repo:
+        student = _get(session, repo, number)
+        session.require_change()
+        transition(student.status, kind, student.student_no)
+        _not_before(on, student)
+        where = target(student)
+        if where == student.current:
+            raise RuleViolation(N_("{student_no} is already in class {klass} of {major}, college {college}, "
+                                   "cohort {year}: nothing to change."), student_no=number, klass=where.klass,
+                                major=where.major, college=where.college, year=where.year)
+        if where.year < student.current.year:
+            raise InvalidData.one("cohort", str(where.year), N_("A student moves to a later cohort than {year}, never "
+                                                                "an earlier one."), year=student.current.year)
+        if repo.placed(where) >= MAX_SEAT:
+            raise RuleViolation(N_("Class {klass} of {major}, college {college}, cohort {year} already has {count} "
+                                   "students."), klass=where.klass, major=where.major, college=where.college,
+                                year=where.year, count=MAX_SEAT)
+        moved = replace(student, current=where)  # the status and since when stay as they are
+        detail = {"placement_before": _placement_text(student.current), "placement_after": _placement_text(where)}
+        if session.rehearsal and where.college != student.current.college:
+            return moved  # a college's review of a move out of it: every rule checked; its login may not write there
+        repo.update(moved)
+        repo.add_event(moved, session.event(kind, on, student.status, student.status, why, doc, detail))
+        repo.commit()
+    return moved
+
+
+def change_major(session: Session, student_no: str, *, college: str | None, major: str | None, klass: str | None,
+                 date: str | None = None, reason: str | None = None, doc_no: str | None = None) -> Student:
+    """轉專業 (§六): into another major of the college or of another college (which must agree to a college's
+    request); the number records where the student entered and never changes."""
+    check = v.Collector()
+    found = check(lambda: session.codes.college(college))
+    chosen = check(lambda: session.codes.major(found, major)) if found else None
+    k = check(lambda: v.class_code(klass))
+    check.done()
+    return _move(session, student_no, EventKind.CHANGE_MAJOR,
+                 lambda s: Placement(s.current.year, found.code, chosen.code, k),
+                 date=date, reason=reason, doc_no=doc_no)
+
+
+def change_class(session: Session, student_no: str, *, klass: str | None, date: str | None = None,
+                 reason: str | None = None, doc_no: str | None = None) -> Student:
+    """轉班: another class of the same cohort and major."""
+    k = v.class_code(klass)
+    return _move(session, student_no, EventKind.CHANGE_CLASS, lambda s: replace(s.current, klass=k),
+                 date=date, reason=reason, doc_no=doc_no)
+
+
+def change_cohort(session: Session, student_no: str, *, cohort: str | None, klass: str | None = None,
+                  date: str | None = None, reason: str | None = None, doc_no: str | None = None) -> Student:
+    """降級 / 留級: into a later cohort of the same major (its class of the same number unless ``klass``)."""
+    check = v.Collector()
+    year = check(lambda: v.year(cohort, session.today))
+    k = check(lambda: v.class_code(klass)) if klass else None
+    check.done()
+
+    def target(s: Student) -> Placement:
+        if year <= s.current.year:
+            raise InvalidData.one("cohort", cohort, N_("A student moves to a later cohort than {year}, never an "
+                                                       "earlier one."), year=s.current.year)
+        return replace(s.current, year=year, klass=k or s.current.klass)
+
+    return _move(session, student_no, EventKind.CHANGE_COHORT, target, date=date, reason=reason, doc_no=doc_no)
 
 
 def withdraw(session: Session, student_no: str, *, reason: str | None, date: str | None = None,

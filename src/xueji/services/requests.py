@@ -30,7 +30,11 @@ ACTIONS = {
     "enroll_roster": batch.enroll_roster,
     "amend": registry.amend,
     "reinstate": registry.reinstate,
+    "change_major": registry.change_major,
+    "change_class": registry.change_class,
+    "change_cohort": registry.change_cohort,
 }
+MOVES = ("change_major", "change_class", "change_cohort")
 STATUSES = ("pending", "approved", "rejected")
 
 
@@ -43,7 +47,7 @@ class Submitted:
 
 
 def _targets(action: str, args: tuple) -> list[str]:
-    if action in ("transfer_out", "suspend", "resume", "withdraw", "cancel", "amend", "reinstate"):
+    if action in ("transfer_out", "suspend", "resume", "withdraw", "cancel", "amend", "reinstate", *MOVES):
         return [str(args[0]).strip()]
     if action == "graduate":
         return [str(n).strip() for n in args[0]]
@@ -79,18 +83,19 @@ def perform(session: Session, action: str, *args, **kwargs):
         return _rehearse(session, function, args, kwargs)
     with session.store.transaction() as repo:  # the college's review: every rule, nothing kept (no commit)
         basis = {number: repo.last_event_id(number) for number in _targets(action, args)}
-        _rehearse(session, function, args, kwargs)
+        result = _rehearse(session, function, args, kwargs, action)
+    receiving = _receiving(session, action, result)
     payload = {"args": [_encode_value(a) for a in args],
                "kwargs": {k: _encode_value(v) for k, v in kwargs.items() if k not in ("progress", "session")},
                "basis": basis}
     with session.store.transaction() as repo:
         request_id = repo.add_request(action, session.scope, next(iter(basis), None), payload, session.operator,
-                                      session.account)
+                                      session.account, receiving)
         repo.commit()
     return Submitted(request_id, action)
 
 
-def _rehearse(session: Session, function, args, kwargs):
+def _rehearse(session: Session, function, args, kwargs, action: str = ""):
     """The change as the college's review: every rule checked, confined to the college; written only if the caller's
     unit of work commits (it never does for a college)."""
     session.rehearsal = True
@@ -98,8 +103,16 @@ def _rehearse(session: Session, function, args, kwargs):
         result = function(session, *args, **kwargs)
     finally:
         session.rehearsal = False
-    _confined(session.scope, result)
+    if action != "change_major":  # a change of major may leave the college: the service checked it was its student
+        _confined(session.scope, result)
     return result
+
+
+def _receiving(session: Session, action: str, result) -> str | None:
+    """The college a change of major moves a student into, when it is not the requesting one: it must agree."""
+    if action == "change_major" and session.scope and result.current.college != session.scope:
+        return result.current.college
+    return None
 
 
 def _touched(result) -> list:
@@ -128,6 +141,10 @@ def approve(session: Session, request_id: str, doc_no: str | None = None):
     doc = v.label(doc_no, "doc_no", required=False, max_len=100)
     with session.store.transaction() as repo:
         request = _pending(repo, number)
+        if request.receiving and request.agreed_at is None:
+            raise RuleViolation(N_("Request {id} moves a student into college {college}, which has not agreed yet."),
+                                hint=N_("Its staff agree with `xueji agree {id}` (or refuse with `xueji reject`)."),
+                                id=number, college=request.receiving)
         for student_no, last in request.payload["basis"].items():
             current = repo.get(student_no)
             if current is None or repo.last_event_id(student_no) != last:
@@ -145,7 +162,8 @@ def approve(session: Session, request_id: str, doc_no: str | None = None):
         session.scope = request.college  # the office applies the college's request within the college's scope
         try:
             result = ACTIONS[request.action](session, *args, **kwargs)
-            _confined(request.college, result)
+            if request.action != "change_major":
+                _confined(request.college, result)
         finally:
             session.approval = None
             session.scope = scope
@@ -155,12 +173,35 @@ def approve(session: Session, request_id: str, doc_no: str | None = None):
 
 
 def reject(session: Session, request_id: str, reason: str | None) -> Request:
-    session.require(Action.DECIDE)
+    """The office rejects a request; a change of major between colleges either college may refuse."""
     number = _request_id(request_id)
     why = v.label(reason, "reason")
     with session.store.transaction() as repo:
-        _pending(repo, number)
+        if session.actor.may(Action.DECIDE):
+            _pending(repo, number)
+        else:
+            session.require(Action.REQUESTS)
+            request = _pending(repo, number)
+            if not (request.receiving and session.scope in (request.college, request.receiving)):
+                session.require(Action.DECIDE)
         repo.decide_request(number, "rejected", session.operator, session.account, None, why, None)
+        repo.commit()
+        return repo.get_request(number)
+
+
+def agree(session: Session, request_id: str) -> Request:
+    """The receiving college agrees to a change of major into it (the office still approves or rejects it)."""
+    session.require(Action.REQUESTS)
+    number = _request_id(request_id)
+    with session.store.transaction() as repo:
+        request = _pending(repo, number)
+        if not request.receiving or request.receiving != session.scope:
+            raise PermissionDenied(N_("Only staff of the college a request moves a student into may agree to it; "
+                                      "request {id} asks nothing of {operator}."), id=number, operator=session.operator)
+        if request.agreed_at is not None:
+            raise RuleViolation(N_("College {college} already agreed to request {id} ({who})."), college=request.receiving,
+                                id=number, who=request.agreed_by)
+        repo.agree_request(number, request.receiving, session.operator, session.account)
         repo.commit()
         return repo.get_request(number)
 
@@ -176,7 +217,7 @@ def listing(session: Session, status: str | None = None, college: str | None = N
         codes = session.codes_table
         code = codes.college(college).code if codes else v.two_digit_code(college, "college")
     if session.scope:
-        code = session.scope
+        return session.store.reader().requests(status, session.scope, receiving=True)
     return session.store.reader().requests(status, code)
 
 

@@ -342,8 +342,12 @@ CREATE OR REPLACE VIEW masked.ledger_rows AS
         SELECT 'access' AS kind, a.id AS ref,
             '["access/1",' || {" || ',' || ".join(_js(f"a.{f}") for f in audit.ACCESS_FIELDS)} || ',' ||
             registry.js({_ACCESS_STUDENTS}) || ']' AS body FROM registry.access_log a
-        UNION ALL SELECT 'request', r.id, {_array("request/1", [f"r.{f}" for f in audit.REQUEST_FIELDS])}
+        UNION ALL SELECT 'request', r.id, CASE WHEN r.receiving IS NULL
+            THEN {_array("request/1", [f"r.{f}" for f in audit.REQUEST_FIELDS])}
+            ELSE {_array("request/2", [f"r.{f}" for f in audit.REQUEST_FIELDS] + ["r.receiving"])} END
             FROM registry.requests r
+        UNION ALL SELECT 'agreement', r.id, {_array("agreement/1", [f"r.{f}" for f in audit.AGREEMENT_FIELDS])}
+            FROM registry.requests r WHERE r.agreed_at IS NOT NULL
         UNION ALL SELECT 'decision', r.id, {_array("decision/1", [f"r.{f}" for f in audit.DECISION_FIELDS])}
             FROM registry.requests r WHERE r.status <> 'pending'
         UNION ALL SELECT 'operator', o.id, {_array("operator/1", [f"o.{f}" for f in audit.OPERATOR_FIELDS])}
@@ -361,7 +365,8 @@ GRANT SELECT ON masked.ledger_rows, masked.shared_live_registrations TO xueji_in
 -- what check reads of the requests: whether each approved the events citing it (never the payload, which for an
 -- enrollment is the whole person)
 CREATE OR REPLACE VIEW masked.requests AS SELECT id, action, college, student_no, NULL::text AS payload, status,
-    submitted_by, submitted_at, decided_by, decided_at, doc_no, decision_reason, result, account
+    submitted_by, submitted_at, decided_by, decided_at, doc_no, decision_reason, result, account, receiving, agreed_by,
+    agreed_at, agreed_account
     FROM registry.requests;
 GRANT SELECT ON masked.requests TO xueji_inspector;
 """
@@ -392,6 +397,26 @@ GRANT USAGE, UPDATE ON SEQUENCE registry.certificates_id_seq TO xueji_office, xu
 GRANT SELECT ON registry.secrets TO xueji_office, xueji_college;
 """
 
+# A change of major into another college (schema 2): the request names the receiving college, which sees it (from
+# psql too), may refuse it, and records its agreement; once given, an agreement never changes.
+MOVES = f"""
+ALTER TABLE registry.requests ADD COLUMN receiving {T}, ADD COLUMN agreed_by {T}, ADD COLUMN agreed_at {T},
+    ADD COLUMN agreed_account {T};
+DROP TRIGGER IF EXISTS requests_decided_once ON registry.requests;
+CREATE TRIGGER requests_decided_once BEFORE UPDATE ON registry.requests FOR EACH ROW
+    WHEN (OLD.status <> 'pending' OR NEW.action IS DISTINCT FROM OLD.action OR NEW.college IS DISTINCT FROM OLD.college
+    OR NEW.student_no IS DISTINCT FROM OLD.student_no OR NEW.payload IS DISTINCT FROM OLD.payload
+    OR NEW.submitted_by IS DISTINCT FROM OLD.submitted_by OR NEW.submitted_at IS DISTINCT FROM OLD.submitted_at
+    OR NEW.account IS DISTINCT FROM OLD.account OR NEW.receiving IS DISTINCT FROM OLD.receiving
+    OR (OLD.agreed_at IS NOT NULL AND (NEW.agreed_by IS DISTINCT FROM OLD.agreed_by
+        OR NEW.agreed_at IS DISTINCT FROM OLD.agreed_at OR NEW.agreed_account IS DISTINCT FROM OLD.agreed_account)))
+    EXECUTE FUNCTION registry.refuse('a request is decided once and otherwise never changed');
+DROP POLICY IF EXISTS own_college ON registry.requests;
+CREATE POLICY own_college ON registry.requests TO xueji_college
+    USING (college = registry.login_college() OR receiving = registry.login_college())
+    WITH CHECK (college = registry.login_college() OR receiving = registry.login_college());
+"""
+
 # Schema 1 let inspectors read the base tables; these go before INSPECTION replaces the views.
 UPGRADES = {1: """
 REVOKE SELECT ON registry.students, registry.requests, registry.students_named FROM xueji_inspector;
@@ -402,7 +427,7 @@ DROP VIEW masked.students, masked.events, masked.ledger;
 
 def install(pg) -> None:
     """The whole schema in the caller's transaction."""
-    for part in (TABLES, TRIGGERS, ROLES, POLICIES, VIEWS, LOGINS, CERTIFICATES, INSPECTION, DATABASE_ACCESS):
+    for part in (TABLES, TRIGGERS, ROLES, POLICIES, VIEWS, LOGINS, CERTIFICATES, MOVES, INSPECTION, DATABASE_ACCESS):
         pg.execute(part)
     _new_secret(pg)
     with pg.cursor() as cursor:
@@ -424,6 +449,7 @@ def upgrade(pg, version: int) -> None:
     if version < 2:
         pg.execute(CERTIFICATES)
         _new_secret(pg)
+        pg.execute(MOVES)
     for part in (LOGINS, INSPECTION, DATABASE_ACCESS):
         pg.execute(part)
     pg.execute("SELECT registry.map_login(name, 'xueji_' || role, false) FROM registry.operators "

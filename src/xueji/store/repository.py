@@ -244,6 +244,12 @@ class Repository:
         ).fetchone()
         return int(row[0][8:10]) if row[0] else 0
 
+    def placed(self, where) -> int:
+        """Live students currently placed in one class (its seats for a student moving in: at most 99)."""
+        return self.conn.execute(
+            f"SELECT count(*) FROM students WHERE cur_year = ? AND cur_college = ? AND cur_major = ? AND cur_class = ? "
+            f"AND {self.LIVE}", (where.year, where.college, where.major, where.klass)).fetchone()[0]
+
     def live_registration(self, id_type: str, id_number: str) -> str | None:
         row = self.conn.execute(
             f"SELECT student_no FROM students WHERE id_type = ? AND id_number = ? AND {self.LIVE}",
@@ -476,14 +482,14 @@ class Repository:
         return row[0]
 
     def add_request(self, action: str, college: str | None, student_no: str | None, payload: dict, who: str,
-                    account: str | None) -> int:
+                    account: str | None, receiving: str | None = None) -> int:
         row = {"action": action, "college": college, "student_no": student_no,
                "payload": json.dumps(payload, ensure_ascii=False, default=str), "submitted_by": who,
-               "submitted_at": now(), "account": account}
+               "submitted_at": now(), "account": account, "receiving": receiving}
         row["id"] = self._insert_id(
-            "INSERT INTO requests (action, college, student_no, payload, status, submitted_by, submitted_at, account) "
-            "VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)",
-            (action, college, student_no, row["payload"], who, row["submitted_at"], account))
+            "INSERT INTO requests (action, college, student_no, payload, status, submitted_by, submitted_at, account, "
+            "receiving) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+            (action, college, student_no, row["payload"], who, row["submitted_at"], account, receiving))
         self._ledger("request", row["id"], row["submitted_at"], account, who, audit.body("request", row))
         return row["id"]
 
@@ -497,8 +503,16 @@ class Repository:
             (status, who, row["decided_at"], doc_no, reason, row["result"], request_id))
         self._ledger("decision", request_id, row["decided_at"], account, who, audit.body("decision", row))
 
+    def agree_request(self, request_id: int, receiving: str, who: str, account: str | None) -> None:
+        """The receiving college's agreement to a pending request, and its ledger entry."""
+        row = {"id": request_id, "receiving": receiving, "agreed_by": who, "agreed_at": now(), "agreed_account": account}
+        self.conn.execute("UPDATE requests SET agreed_by = ?, agreed_at = ?, agreed_account = ? WHERE id = ? "
+                          "AND status = 'pending' AND agreed_at IS NULL",
+                          (who, row["agreed_at"], account, request_id))
+        self._ledger("agreement", request_id, row["agreed_at"], account, who, audit.body("agreement", row))
+
     _REQUEST_COLUMNS = ("id, action, college, student_no, status, submitted_by, submitted_at, decided_by, decided_at, "
-                        "doc_no, decision_reason, account, payload")
+                        "doc_no, decision_reason, account, receiving, agreed_by, agreed_at, payload")
 
     def get_request(self, request_id: int) -> ChangeRequest | None:
         if not -2**63 <= request_id < 2**63:
@@ -506,8 +520,12 @@ class Repository:
         row = self.conn.execute(f"SELECT {self._REQUEST_COLUMNS} FROM requests WHERE id = ?", (request_id,)).fetchone()
         return ChangeRequest(*row[:-1], json.loads(row[-1])) if row else None
 
-    def requests(self, status: str | None, college: str | None) -> list[ChangeRequest]:
-        clause, params = _clause([("status = ?", status), ("college = ?", college)])
+    def requests(self, status: str | None, college: str | None, receiving: bool = False) -> list[ChangeRequest]:
+        """Requests by status and college (with ``receiving``: also those moving a student into that college)."""
+        clause, params = _clause([("status = ?", status), ("college = ?", None if receiving else college)])
+        if receiving and college:
+            clause += (" AND " if clause else " WHERE ") + "(college = ? OR receiving = ?)"
+            params += [college, college]
         rows = self.conn.execute(f"SELECT {self._REQUEST_COLUMNS} FROM requests{clause} ORDER BY id", params)
         return [ChangeRequest(*r[:-1], json.loads(r[-1])) for r in rows]
 
@@ -639,9 +657,13 @@ class Repository:
         for row in self.conn.execute(f"SELECT {', '.join(audit.ACCESS_FIELDS)} FROM access_log"):
             record = dict(zip(audit.ACCESS_FIELDS, row))
             rows[("access", record["id"])] = audit.body("access", record, students.get(record["id"], []))
-        for row in self.conn.execute(f"SELECT {', '.join(audit.REQUEST_FIELDS)}, status FROM requests"):
-            record = dict(zip(audit.REQUEST_FIELDS, row))
+        for row in self.conn.execute(f"SELECT {', '.join(audit.REQUEST_FIELDS)}, receiving FROM requests"):
+            record = dict(zip(audit.REQUEST_FIELDS + ("receiving",), row))
             rows[("request", record["id"])] = audit.body("request", record)
+        for row in self.conn.execute(f"SELECT {', '.join(audit.AGREEMENT_FIELDS)} FROM requests "
+                                     "WHERE agreed_at IS NOT NULL"):
+            record = dict(zip(audit.AGREEMENT_FIELDS, row))
+            rows[("agreement", record["id"])] = audit.body("agreement", record)
         for row in self.conn.execute(f"SELECT {', '.join(audit.DECISION_FIELDS)} FROM requests "
                                      "WHERE status != 'pending'"):
             record = dict(zip(audit.DECISION_FIELDS, row))
@@ -688,7 +710,8 @@ class Repository:
     def changes_in(self, year: int, scope: str | None, kinds: tuple[str, ...] | None = None) -> list[tuple]:
         """Status changes of a year by kind and college: (kind, jyt_code, college, count)."""
         kinds = kinds or ("suspend", "resume", "transfer_out", "transfer_in", "withdraw", "death", "missing",
-                          "complete", "incomplete", "graduate", "reinstate")
+                          "complete", "incomplete", "graduate", "reinstate", "change_major", "change_class",
+                          "change_cohort")
         return self.conn.execute(
             "SELECT e.kind, e.jyt_code, s.cur_college, count(*) FROM events e JOIN students s ON s.id = e.student_id "
             f"WHERE e.kind IN ({', '.join('?' for _ in kinds)}) AND e.effective_date BETWEEN ? AND ?"

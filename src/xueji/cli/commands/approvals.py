@@ -126,3 +126,19 @@ def operators_import(ctx: typer.Context) -> None:
     state = _state(ctx)
     added = identity.import_configured(state.session(), state.config().operators)
     render.say(N_("Operators added or changed: {count}."), count=len(added))
+
+
+@app.command()
+def agree(
+    ctx: typer.Context,
+    request: Annotated[str, typer.Argument(metavar="REQUEST", help="Request number.", show_default=False)],
+) -> None:
+    """Agree, as the receiving college, to a change of major into it (接收學院同意); the office then decides.
+
+    Example: xueji agree 12
+    """
+    from xueji.services import requests as service
+
+    done = service.agree(_state(ctx).session(needs_codes=False), request)
+    render.say(N_("College {college} agreed to request {id}; the office decides next."), college=done.receiving,
+               id=done.id)

@@ -174,3 +174,55 @@ def reinstate(
     """
 
     _change(ctx, fmt, N_("{student_no} reinstated: {status}."), "reinstate", number, reason=reason, doc_no=doc_no)
+
+
+Reason_ = Annotated[str, typer.Option("--reason", help="Reason (原因).", show_default=False)]
+Class_ = Annotated[str, typer.Option("--class", help="The class (01–99).", show_default=False)]
+
+
+@app.command("change-major")
+def change_major(
+    ctx: typer.Context, number: Number,
+    college: Annotated[str, typer.Option("--college", help="College code or name.", show_default=False)],
+    major: Annotated[str, typer.Option("--major", help="Major code or name.", show_default=False)],
+    klass: Class_, reason: Reason_, date: Date = None, doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Change a student's major (轉專業), within the college or to another; the number stays.
+
+    Example: xueji change-major 202501010101 --college 02 --major 01 --class 01 --reason 本人申請 --doc-no 教務〔2026〕5號
+    """
+
+    _change(ctx, fmt, N_("{student_no} moved to class {klass} of {year}, major {major} of college {college}."),
+            "change_major", number, college=college, major=major, klass=klass, reason=reason, date=date,
+            doc_no=doc_no, needs_codes=True)
+
+
+@app.command("change-class")
+def change_class(
+    ctx: typer.Context, number: Number, klass: Class_, reason: Reason_, date: Date = None, doc_no: DocNo = None,
+    fmt: Format = "table",
+) -> None:
+    """Move a student to another class of the same cohort and major (轉班); the number stays.
+
+    Example: xueji change-class 202501010101 --class 02 --reason 分班調整
+    """
+
+    _change(ctx, fmt, N_("{student_no} moved to class {klass} of {year}, major {major} of college {college}."),
+            "change_class", number, klass=klass, reason=reason, date=date, doc_no=doc_no)
+
+
+@app.command("change-cohort")
+def change_cohort(
+    ctx: typer.Context, number: Number,
+    cohort: Annotated[str, typer.Option("--cohort", help="The later cohort (year).", show_default=False)],
+    reason: Reason_,
+    klass: Annotated[Optional[str], typer.Option("--class", help="The class in that cohort (default: the same number).")] = None,
+    date: Date = None, doc_no: DocNo = None, fmt: Format = "table",
+) -> None:
+    """Move a student to a later cohort (降級 / 留級), never an earlier one; the number stays.
+
+    Example: xueji change-cohort 202401010101 --cohort 2025 --reason 休學期滿降級
+    """
+
+    _change(ctx, fmt, N_("{student_no} moved to class {klass} of {year}, major {major} of college {college}."),
+            "change_cohort", number, cohort=cohort, klass=klass, reason=reason, date=date, doc_no=doc_no)

@@ -33,6 +33,14 @@ def submitted(result, fmt: str) -> bool:
 _ACTION_KINDS = {"enroll_roster": "enroll", "graduate_cohort": "graduate", "cancel": "death"}
 
 
+def _colleges(r: dict) -> str:
+    """The requesting college, and for a move into another college that one and whether it agreed."""
+    if not r["receiving"]:
+        return r["college"] or ""
+    state = _("agreed by {who}").format(who=r["agreed_by"]) if r["agreed_by"] else _("not yet agreed")
+    return f"{r['college']} → {r['receiving']} ({state})"
+
+
 def _action_label(action: str) -> str:
     """A request's change in the language (a roster or a cohort is named as what it does to each student)."""
     kind = _ACTION_KINDS.get(action, action)
@@ -49,19 +57,21 @@ def requests_table(items, fmt: str) -> None:
     records = [
         {"id": r.id, "action": r.action, "college": r.college, "student_no": r.student_no, "status": r.status,
          "submitted_by": r.submitted_by, "submitted_at": r.submitted_at, "decided_by": r.decided_by,
-         "decided_at": r.decided_at, "doc_no": r.doc_no, "decision_reason": r.decision_reason}
+         "decided_at": r.decided_at, "doc_no": r.doc_no, "decision_reason": r.decision_reason,
+         "receiving": r.receiving, "agreed_by": r.agreed_by, "agreed_at": r.agreed_at}
         for r in items
     ]
     if fmt != "table":
         _emit_data(records, ("id", "action", "college", "student_no", "status", "submitted_by", "submitted_at",
-                             "decided_by", "decided_at", "doc_no", "decision_reason"), fmt)
+                             "decided_by", "decided_at", "doc_no", "decision_reason", "receiving", "agreed_by",
+                             "agreed_at"), fmt)
         return
     if not records:
         say(N_("No requests."))
         return
     headers = [_("Request"), _("Change"), _("College"), _("Student number"), _("State"), _("Submitted by"),
                _("Submitted at"), _("Decided by"), _("Note")]
-    rows = [[r["id"], _action_label(r["action"]), r["college"], r["student_no"] or "",
+    rows = [[r["id"], _action_label(r["action"]), _colleges(r), r["student_no"] or "",
              _(REQUEST_STATES.get(r["status"], r["status"])),
              r["submitted_by"], local_time(r["submitted_at"]), r["decided_by"] or "", r["doc_no"] or r["decision_reason"] or ""]
             for r in records]

@@ -418,6 +418,23 @@ def m010_certificates(db) -> None:
         db.execute(statement)
 
 
+@migration
+def m011_requests_between_colleges(db) -> None:
+    """A change of major into another college names that college (``receiving``: it sees the request and may refuse
+    it) and records its agreement, which the office needs before approving; once given, never changed."""
+    for column in ("receiving", "agreed_by", "agreed_at", "agreed_account"):
+        db.execute(f"ALTER TABLE requests ADD COLUMN {column} TEXT")
+    db.execute("DROP TRIGGER requests_decided_once")
+    db.execute(
+        "CREATE TRIGGER requests_decided_once BEFORE UPDATE ON requests WHEN OLD.status != 'pending' "
+        "OR NEW.action IS NOT OLD.action OR NEW.college IS NOT OLD.college OR NEW.student_no IS NOT OLD.student_no "
+        "OR NEW.payload IS NOT OLD.payload OR NEW.submitted_by IS NOT OLD.submitted_by "
+        "OR NEW.submitted_at IS NOT OLD.submitted_at OR NEW.account IS NOT OLD.account "
+        "OR NEW.receiving IS NOT OLD.receiving OR (OLD.agreed_at IS NOT NULL AND (NEW.agreed_by IS NOT OLD.agreed_by "
+        "OR NEW.agreed_at IS NOT OLD.agreed_at OR NEW.agreed_account IS NOT OLD.agreed_account)) "
+        "BEGIN SELECT RAISE(ABORT, 'a request is decided once and otherwise never changed'); END")
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}
