@@ -51,7 +51,8 @@ def stats(dims: list[str], rows: list[tuple], fmt: str, codes: CodeTable | None)
             table_rows.append([_("Subtotal: {group}").format(group=cells[0])] + [""] * (len(dims) - 1) + [subtotal, ""])
     table_rows.append([_("Total")] + [""] * (len(dims) - 1) + [total, ""])
     headers = [_(DIMENSION_LABELS[d]) for d in dims] + [_("Students"), ""]
-    _console().print(_table(_("Statistics"), headers, table_rows))
+    _console().print(_table(_("Statistics"), headers, table_rows,
+                            _("By each student's current placement (after any change of major, class or cohort).")))
 
 
 def _foot(operator: str, today) -> tuple[str, str, str]:
@@ -137,7 +138,8 @@ def annual_report(report, path, codes: CodeTable | None, operator: str, today, f
          "rows": overdue_rows + ([[total, len(overdue_rows), "", "", "", ""]] if overdue_rows else []),
          "chart": None, "text_columns": (0,), "total_row": True},
     ]
-    subtitle = _("Report date: {date}").format(date=today.isoformat())
+    subtitle = _("Report date: {date}. Colleges are the students' current ones (after any change of major); new "
+                 "enrollments are counted where the students entered.").format(date=today.isoformat())
     foot = _foot(operator, today)
     if path.suffix.lower() == ".pdf":
         return pdf.tables(path, _paper(_("{school} annual report {year}").format(school=school, year=year).strip(),
@@ -166,7 +168,8 @@ def class_list(placement, students: list[Student], path, school: str, operator: 
             if student.suspended_until else ""
         rows.append([number, student.student_no, view["name"], _(GENDERS.get(view["gender"], view["gender"])),
                      view["birth_date"], ethnicity, status_label(student.status), remark] + ([""] if sign else []))
-    subtitle = _("Class list: {count} students").format(count=len(rows))
+    subtitle = _("Class list: {count} students, as placed now (after any change of major, class or cohort)").format(
+        count=len(rows))
     foot = _foot(operator, today)
     if path.suffix.lower() == ".pdf":
         return pdf.tables(path, _paper(title, [{"heading": "", "headers": headers, "rows": rows,
