@@ -133,7 +133,8 @@ def test_each_refusal_names_row_column_value_and_reason_in_the_language(xj, work
     header, problems = written[0], written[1:]
     assert len(header) == 6 and len(problems) == 2
     assert [p[0] for p in problems] == ["4", "5"]          # the spreadsheet rows (title and header above)
-    assert problems[0][1] == rows[1][2] and problems[0][2] == rows[1][1]  # whom it concerns: 姓名, 考生号
+    # whom it concerns: 姓名, 考生号 (a CSV for Excel writes a long number as ="…", so Excel keeps every digit)
+    assert problems[0][1] == rows[1][2] and problems[0][2] == f'="{rows[1][1]}"'
     assert problems[0][3] == "出生日期" and problems[0][4] == "2007-02-30"
     assert problems[1][3] == "录取院系" and problems[1][4] == "不存在学院"
     text = "\n".join(",".join(p) for p in written)

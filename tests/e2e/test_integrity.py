@@ -412,7 +412,7 @@ def test_a_read_only_database_can_be_read_but_every_write_is_a_clear_exit_4(moun
 def test_a_full_disk_is_a_clear_exit_4_with_nothing_half_written(mounted):
     from tests.rosters import people, write_csv
 
-    folder = mounted("full", "200k")
+    folder = mounted("full", "512k")  # room for `init` (184 KB with m013), not for 2 000 students
     subprocess.run([XUEJI, "init"], cwd=folder, env=_environment(), check=True, capture_output=True)
     roster = write_csv(folder.parent / "r.csv", [r | {"class": str(i // 90 + 1)} for i, r in enumerate(people(2000))])
     result = subprocess.run([XUEJI, "enroll", "--file", str(roster), "--year", "2025"], cwd=folder,

@@ -3,6 +3,7 @@ checked as separate database logins, the way a clerk with psql would try it."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -500,6 +501,8 @@ def test_a_schema_1_registry_is_brought_up_to_date_by_init_and_refused_before(xj
     for sql in ("DROP TABLE registry.certificates, registry.secrets CASCADE",  # schema 2's
                 "ALTER TABLE registry.requests DROP COLUMN receiving CASCADE, DROP COLUMN agreed_by CASCADE, "
                 "DROP COLUMN agreed_at CASCADE, DROP COLUMN agreed_account CASCADE",
+                "DROP SCHEMA granted CASCADE", "ALTER TABLE registry.access_log DROP COLUMN grant_id CASCADE",
+                "DROP TABLE registry.grants CASCADE",
                 "GRANT SELECT ON registry.students, registry.requests, registry.students_named TO xueji_inspector",
                 "GRANT SELECT, INSERT ON registry.events, registry.ledger TO xueji_inspector",
                 "UPDATE registry._meta SET value = '1' WHERE key = 'schema_version'"):
@@ -581,4 +584,26 @@ def test_a_change_of_major_between_colleges_as_the_two_colleges_logins(xj, pg, s
     assert xj("--db", pg.url(staffed["office"]), "approve", "1").exit_code == 0
     assert pg.value("SELECT count(*) FROM registry.students WHERE student_no = '202501010101'", user=li) == 0
     assert pg.value("SELECT cur_college FROM registry.students WHERE student_no = '202501010101'", user=wang) == "02"
+    assert xj("--db", pg.url(), "audit", "verify").exit_code == 0
+
+
+def test_a_department_login_reads_only_what_its_grant_opens_even_from_psql(xj, pg, staffed):
+    """granted.students holds the students some grant of the login covers today, each value only where a grant
+    opens it; the base tables are closed to it; a revoked grant closes the view."""
+    finance = pg.login("finance")
+    assert xj("--db", pg.url(), "operators", "add", finance, "--role", "department").exit_code == 0
+    assert xj("--db", pg.url(), "grants", "add", "--operator", finance, "--purpose", "學費核對", "--fields",
+              "student_no,name", "--college", "01", "--until", "2099-01-31", "--doc-no", "D1").exit_code == 0
+    for sql in ("SELECT * FROM registry.students", "SELECT id_number FROM masked.students",
+                "SELECT * FROM registry.events", "SELECT payload FROM registry.requests"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            pg.rows(sql, user=finance)
+    rows = pg.rows("SELECT student_no, name, id_number, birth_date, cur_college FROM granted.students", user=finance)
+    assert rows == [("202501010101", "張三", None, "1900-01-01", "01")]  # college 02's student is not there
+    shown = xj("--db", pg.url(finance), "query", "-f", "json")
+    assert shown.exit_code == 0 and json.loads(shown.stdout) == [{"student_no": "202501010101", "name": "張三"}]
+    assert pg.value("SELECT grant_id FROM registry.access_log ORDER BY id DESC LIMIT 1") == 1
+    assert xj("--db", pg.url(), "grants", "revoke", "1", "--reason", "完成").exit_code == 0
+    assert pg.rows("SELECT student_no FROM granted.students", user=finance) == []
+    assert xj("--db", pg.url(finance), "query").exit_code == 6
     assert xj("--db", pg.url(), "audit", "verify").exit_code == 0

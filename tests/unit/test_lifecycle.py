@@ -26,6 +26,10 @@ ALLOWED = {
     (S.ACTIVE, K.GRADUATE): S.GRADUATED,
     (S.ACTIVE, K.COMPLETE): S.COMPLETED,
     (S.ACTIVE, K.INCOMPLETE): S.INCOMPLETE,
+    # placement changes (issue 15): an active student moves and stays active
+    (S.ACTIVE, K.CHANGE_MAJOR): S.ACTIVE,
+    (S.ACTIVE, K.CHANGE_CLASS): S.ACTIVE,
+    (S.ACTIVE, K.CHANGE_COHORT): S.ACTIVE,
 }
 
 REFUSED = [pair for pair in itertools.product(Status, EventKind) if pair not in ALLOWED]
@@ -53,9 +57,9 @@ def test_a_change_the_lifecycle_does_not_allow_is_refused_naming_the_current_sta
     assert error.params["action"] == kind.label
 
 
-def test_there_are_thirteen_allowed_changes_and_every_other_pair_is_refused():
-    assert len(ALLOWED) == 13
-    assert len(REFUSED) == len(Status) * len(EventKind) - 13
+def test_there_are_sixteen_allowed_changes_and_every_other_pair_is_refused():
+    assert len(ALLOWED) == 16
+    assert len(REFUSED) == len(Status) * len(EventKind) - 16
 
 
 def test_cannot_resume_a_withdrawn_student():
@@ -94,6 +98,7 @@ def test_an_illegal_transition_is_a_rule_violation_with_exit_code_1():
 def test_an_active_student_may_be_suspended_withdrawn_transferred_cancelled_or_finish():
     assert set(allowed_kinds(Status.ACTIVE)) == {
         K.SUSPEND, K.WITHDRAW, K.TRANSFER_OUT, K.DEATH, K.MISSING, K.GRADUATE, K.COMPLETE, K.INCOMPLETE,
+        K.CHANGE_MAJOR, K.CHANGE_CLASS, K.CHANGE_COHORT,
     }
 
 

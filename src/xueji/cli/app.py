@@ -161,6 +161,9 @@ class CertificateGroup(XuejiGroup):
         return super().resolve_command(ctx, args)
 
 
+grants_app = typer.Typer(cls=XuejiGroup, no_args_is_help=True, pretty_exceptions_enable=False,
+                         help="Departments' grants (部門查詢授權, §八.2): what a department may read, why, until when.")
+app.add_typer(grants_app, name="grants")
 certificate_app = typer.Typer(cls=CertificateGroup, no_args_is_help=True, pretty_exceptions_enable=False,
                               help="Certificates (在讀證明 / 學籍證明): issue one, check a code, list those issued.")
 app.add_typer(certificate_app, name="certificate")

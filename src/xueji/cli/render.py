@@ -30,7 +30,8 @@ _ROOMS = {
         "check_report copy_report moved_report _ACTION_KINDS"
     ),
     "reports": "_dimension_value stats annual_report class_list DIMENSION_LABELS",
-    "papers": "check_certificate_target certificate_file certificate_verdict certificates_table",
+    "papers": "check_certificate_target certificate_file certificate_verdict certificates_table grants_table access_report "
+               "granted_students granted_export",
 }
 _ROOM_OF = {name: room for room, names in _ROOMS.items() for name in names.split()}
 

@@ -13,6 +13,7 @@ class Role(StrEnum):
     COLLEGE = "college"
     INSPECTOR = "inspector"
     VIEWER = "viewer"
+    DEPARTMENT = "department"  # a department of the school: reads only through the office's grants (§八.2)
 
     @property
     def label(self) -> str:
@@ -24,6 +25,7 @@ _ROLE_LABELS = {
     Role.COLLEGE: N_("college staff"),
     Role.INSPECTOR: N_("inspector"),
     Role.VIEWER: N_("viewer"),
+    Role.DEPARTMENT: N_("department"),
 }
 
 
@@ -39,13 +41,16 @@ class Action(StrEnum):
     BACKUP = "backup"        # backups and restores
     OPERATORS = "operators"  # adding and ending operators
     CERTIFY = "certify"      # issuing certificates and checking their codes (§八.1)
+    GRANTED = "granted"      # reading students' data through a grant (departments, §八.2)
+    GRANTS = "grants"        # giving and revoking grants
 
 
 _ALLOWED = {
-    Role.OFFICE: set(Action),
+    Role.OFFICE: set(Action) - {Action.GRANTED},
     Role.COLLEGE: {Action.READ, Action.CHANGE, Action.REQUESTS, Action.CERTIFY},
     Role.INSPECTOR: {Action.READ, Action.AUDIT},
     Role.VIEWER: {Action.READ},
+    Role.DEPARTMENT: {Action.GRANTED},
 }
 
 _ACTION_LABELS = {
@@ -60,6 +65,8 @@ _ACTION_LABELS = {
     Action.BACKUP: N_("back up or restore the database"),
     Action.OPERATORS: N_("change the operators"),
     Action.CERTIFY: N_("issue or check certificates"),
+    Action.GRANTED: N_("read students' data through a grant"),
+    Action.GRANTS: N_("give or revoke grants"),
 }
 
 

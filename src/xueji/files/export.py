@@ -2,7 +2,9 @@
 
 Every file is written through ``files.safe`` (an exclusive temporary name, owner-only, then put in place; an
 existing target refused unless forced). CSV and XLSX cells that a spreadsheet would run as a formula are
-neutralised, here and on standard output alike.
+neutralised, here and on standard output alike. CSV meant for Excel (``excel=True``) also writes every all-digit
+cell that Excel would turn into a number (a student, ID or exam number; a code with a leading zero) as ="…", which
+Excel and LibreOffice show as text with all its digits.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,12 +20,30 @@ from xueji.domain.errors import N_, InvalidData
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = (".csv", ".xlsx", ".json")
+# A digit string this long is a number to keep, not an amount: Excel's General format shows 12 digits as 2.02501E+11
+# and keeps 15 digits of any number (an 18-digit ID number loses its last three).
+LONG_DIGITS = 11
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() would also take ² or ١
 
 
 def neutralise(value):
     """A cell that starts like a formula gets a leading apostrophe, so Excel shows it instead of running it."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    return value
+
+
+def excel_text(value, text: bool = False):
+    """A CSV cell for Excel: an all-digit string in a text column (``text``), or of 11 digits or more anywhere, as the
+    formula ="…", so Excel and LibreOffice keep it as text with every digit (and its leading zeros).
+
+    Applied after ``neutralise`` and to pure ASCII digit strings only: nothing a person typed is ever turned into a
+    formula (a digit string holds no quote, no operator, no function)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        digits = str(value)
+        return f'="{digits}"' if len(digits) >= LONG_DIGITS else value
+    if isinstance(value, str) and _DIGITS.fullmatch(value) and (text or len(value) >= LONG_DIGITS):
+        return f'="{value}"'
     return value
 
 
@@ -55,17 +76,26 @@ def encode(suffix: str, keys: list[str], headers: list[str], records: list[dict]
         return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if suffix == ".csv":
         buffer = io.StringIO(newline="")
-        write_csv(buffer, keys, records, headers=headers, lineterminator="\r\n" if excel else "\n")
+        write_csv(buffer, keys, records, headers=headers, lineterminator="\r\n" if excel else "\n", excel=excel,
+                  text_columns=text_columns)
         return buffer.getvalue().encode("utf-8-sig" if excel else "utf-8")
     return _xlsx(keys, headers, records, set(text_columns), sheet_title)
 
 
-def write_csv(stream, keys, records: Iterable[dict], *, headers=None, lineterminator: str = "\n") -> None:
-    """CSV rows, every cell formula-safe (files and standard output alike)."""
+def write_csv(stream, keys, records: Iterable[dict], *, headers=None, lineterminator: str = "\n", excel: bool = False,
+              text_columns: Iterable[str] = ()) -> None:
+    """CSV rows, every cell formula-safe (files and standard output alike). For Excel, digit strings as ="…"
+    (``excel_text``: the text columns' and any of 11 digits or more); otherwise plain, as scripts read them."""
     writer = csv.writer(stream, lineterminator=lineterminator)
     writer.writerow(headers if headers is not None else keys)
+    if not excel:
+        for record in records:
+            writer.writerow([neutralise(_cell(record.get(k))) for k in keys])
+        return
+    columns = set(text_columns)
+    text = [k in columns for k in keys]
     for record in records:
-        writer.writerow([neutralise(_cell(record.get(k))) for k in keys])
+        writer.writerow([excel_text(neutralise(_cell(record.get(k))), t) for k, t in zip(keys, text)])
 
 
 def prepare(path: Path, keys: list[str], headers: list[str], records: Iterable[dict], *, excel: bool = False,

@@ -80,6 +80,8 @@ class Look:
     purpose: str | None = None
     requester: str | None = None
     proof: str | None = None
+    grant_id: int | None = None             # a department's read: the grant it was made under
+    fields: tuple[str, ...] | None = None   # and the fields that grant opens (the others are absent)
 
 
 def os_account() -> str:

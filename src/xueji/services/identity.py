@@ -129,8 +129,8 @@ def _role(value: str | None) -> Role:
     try:
         return Role((value or "").strip())
     except ValueError:
-        raise InvalidData.one("role", value, N_("The role must be office, college, inspector or viewer, not "
-                                                "{value!r}."), value=value or "") from None
+        raise InvalidData.one("role", value, N_("The role must be office, college, inspector, viewer or department, "
+                                                "not {value!r}."), value=value or "") from None
 
 
 def add(session: Session, name: str, role: str, college: str | None = None, act_as: bool = False) -> dict:

@@ -179,11 +179,12 @@ def reject(session: Session, request_id: str, reason: str | None) -> Request:
     with session.store.transaction() as repo:
         if session.actor.may(Action.DECIDE):
             _pending(repo, number)
-        else:
+        else:  # a college refuses only a move between it and another college; anything else is the office's
             session.require(Action.REQUESTS)
-            request = _pending(repo, number)
-            if not (request.receiving and session.scope in (request.college, request.receiving)):
+            request = repo.get_request(number)
+            if request is None or not (request.receiving and session.scope in (request.college, request.receiving)):
                 session.require(Action.DECIDE)
+            _pending(repo, number)
         repo.decide_request(number, "rejected", session.operator, session.account, None, why, None)
         repo.commit()
         return repo.get_request(number)

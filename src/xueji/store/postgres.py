@@ -33,7 +33,7 @@ from xueji.store.repository import Repository, savepoint
 
 WRITE_LOCK = 0x78756A69  # the advisory lock every writer holds for its unit of work ("xuji")
 GROUPS = {"office": "xueji_office", "college": "xueji_college", "inspector": "xueji_inspector",
-          "viewer": "xueji_viewer"}
+          "viewer": "xueji_viewer", "department": "xueji_department"}
 
 
 def shown(url: str) -> str:
@@ -178,7 +178,7 @@ class PgRepository(Repository):
     def after_copy(self) -> None:
         """The id sequences past the ids that came in, and every operator in force given its login (the heads
         followed the rows by themselves)."""
-        for table in ("students", "requests", "access_log", "operators", "certificates"):
+        for table in ("students", "requests", "access_log", "operators", "certificates", "grants"):
             self.conn.execute(f"SELECT setval(pg_get_serial_sequence('registry.{table}', 'id'), "
                               f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
         for row in self.operators():
@@ -254,8 +254,12 @@ class Store:
             # A login that may read the students' base table is not masked; any other reads the masked views.
             self._schema_version(create)
             raw = self.pg.execute("SELECT has_table_privilege('registry.students', 'SELECT')").fetchone()[0]
+            masked = not raw and self.pg.execute(
+                "SELECT CASE WHEN has_schema_privilege('masked', 'USAGE') "
+                "THEN has_table_privilege('masked.students', 'SELECT') ELSE false END").fetchone()[0]
             self.masked = not raw
-            self.pg.execute("SET search_path = registry" if raw else "SET search_path = masked, registry")
+            self.pg.execute("SET search_path = registry" if raw else "SET search_path = masked, registry" if masked
+                            else "SET search_path = granted, masked, registry")  # a department: its grants
         except XuejiError:
             self.pg.close()
             raise

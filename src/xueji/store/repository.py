@@ -534,26 +534,58 @@ class Repository:
         row = {"at": now(), "operator": entry["operator"], "account": entry.get("account"), "command": entry["command"],
                "filters": json.dumps(entry["filters"], ensure_ascii=False, default=str, sort_keys=True),
                "shown": len(students), "revealed": int(entry["revealed"]), "purpose": entry.get("purpose"),
-               "requester": entry.get("requester"), "proof": entry.get("proof")}
+               "requester": entry.get("requester"), "proof": entry.get("proof"), "grant_id": entry.get("grant_id")}
         row["id"] = self._insert_id(
-            "INSERT INTO access_log (at, operator, account, command, filters, shown, revealed, purpose, requester, proof) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tuple(row.values()))
+            "INSERT INTO access_log (at, operator, account, command, filters, shown, revealed, purpose, requester, proof, "
+            "grant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tuple(row.values()))
         self.conn.executemany("INSERT INTO access_log_students (access_id, student_no) VALUES (?, ?)",
                               ((row["id"], no) for no in students))
         self._ledger("access", row["id"], row["at"], row["account"], row["operator"],
                      audit.body("access", row, students))
         return row["id"]
 
-    def access_log(self, operator: str | None, since: str | None, student_no: str | None) -> list[dict]:
+    def access_log(self, operator: str | None, since: str | None, student_no: str | None,
+                   grant_id: int | None = None) -> list[dict]:
         clause, params = _clause([
             ("a.operator = ?", operator), ("a.at >= ?", since),
             ("a.id IN (SELECT access_id FROM access_log_students WHERE student_no = ?)", student_no),
+            ("a.grant_id = ?", grant_id),
         ])
         keys = ("id", "at", "operator", "account", "command", "filters", "shown", "revealed", "purpose", "requester",
-                "proof")
+                "proof", "grant_id")
         rows = self.conn.execute(f"SELECT {', '.join('a.' + k for k in keys)} FROM access_log a{clause} ORDER BY a.id",
                                  params)
         return [dict(zip(keys, r)) | {"filters": json.loads(r[5] or "{}"), "revealed": bool(r[7])} for r in rows]
+
+    def reads_under_grants(self, year: int) -> list[tuple]:
+        """(grant id, department operator, purpose, looks, students shown) for a year's reads under grants."""
+        return self.conn.execute(
+            "SELECT g.id, g.operator, g.purpose, count(a.id), coalesce(sum(a.shown), 0) FROM grants g "
+            "JOIN access_log a ON a.grant_id = g.id WHERE a.at BETWEEN ? AND ? GROUP BY g.id, g.operator, g.purpose "
+            "ORDER BY g.operator, g.id", (f"{year}-01-01", f"{year}-12-31T99")).fetchall()
+
+    # --- grants (§八.2) ------------------------------------------------------------------------------
+    def add_grant(self, row: dict) -> dict:
+        columns = [k for k in audit.GRANT_FIELDS if k != "id"]
+        row = {"id": self._insert_id(f"INSERT INTO grants ({', '.join(columns)}) VALUES "
+                                     f"({', '.join('?' for _ in columns)})", tuple(row.get(k) for k in columns)),
+               **{k: row.get(k) for k in columns}}
+        self._ledger("grant", row["id"], row["granted_at"], row["granted_account"], row["granted_by"],
+                     audit.body("grant", row))
+        return row
+
+    def revoke_grant(self, row: dict, who: str, account: str | None, reason: str) -> dict:
+        revoked = row | {"revoked_by": who, "revoked_at": now(), "revoked_account": account, "revoke_reason": reason}
+        self.conn.execute("UPDATE grants SET revoked_by = ?, revoked_at = ?, revoked_account = ?, revoke_reason = ? "
+                          "WHERE id = ? AND revoked_at IS NULL",
+                          (who, revoked["revoked_at"], account, reason, row["id"]))
+        self._ledger("grant", row["id"], revoked["revoked_at"], account, who, audit.body("grant", revoked))
+        return revoked
+
+    def grants(self, operator: str | None = None, grant_id: int | None = None) -> list[dict]:
+        clause, params = _clause([("operator = ?", operator), ("id = ?", grant_id)])
+        rows = self.conn.execute(f"SELECT {', '.join(audit.GRANT_FIELDS)} FROM grants{clause} ORDER BY id", params)
+        return [dict(zip(audit.GRANT_FIELDS, r)) for r in rows]
 
     # --- operators ---------------------------------------------------------------------------------
     _OPERATOR_COLUMNS = ", ".join(audit.OPERATOR_FIELDS)
@@ -654,8 +686,8 @@ class Repository:
         students: dict[int, list[str]] = {}
         for access_id, student_no in self.conn.execute("SELECT access_id, student_no FROM access_log_students"):
             students.setdefault(access_id, []).append(student_no)
-        for row in self.conn.execute(f"SELECT {', '.join(audit.ACCESS_FIELDS)} FROM access_log"):
-            record = dict(zip(audit.ACCESS_FIELDS, row))
+        for row in self.conn.execute(f"SELECT {', '.join(audit.ACCESS_FIELDS)}, grant_id FROM access_log"):
+            record = dict(zip(audit.ACCESS_FIELDS + ("grant_id",), row))
             rows[("access", record["id"])] = audit.body("access", record, students.get(record["id"], []))
         for row in self.conn.execute(f"SELECT {', '.join(audit.REQUEST_FIELDS)}, receiving FROM requests"):
             record = dict(zip(audit.REQUEST_FIELDS + ("receiving",), row))
@@ -670,6 +702,9 @@ class Repository:
             rows[("decision", record["id"])] = audit.body("decision", record)
         for record in self.operators(current=False):
             rows[("operator", record["id"])] = audit.body("operator", record)
+        for row in self.conn.execute(f"SELECT {', '.join(audit.GRANT_FIELDS)} FROM grants"):
+            record = dict(zip(audit.GRANT_FIELDS, row))
+            rows[("grant", record["id"])] = audit.body("grant", record)
         for row in self.conn.execute(f"SELECT {', '.join(audit.CERTIFICATE_FIELDS)} FROM certificates"):
             record = dict(zip(audit.CERTIFICATE_FIELDS, row))
             rows[("certificate", record["id"])] = audit.body("certificate", record)

@@ -26,8 +26,9 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("events", ("id", "student_id", "kind", "jyt_code", "effective_date", "recorded_at", "operator", "reason",
                 "doc_no", "status_before", "status_after", "detail", "submitted_by", "approved_by", "request_id",
                 "record_hash", "prev_hash", "hash", "account")),
+    ("grants", audit.GRANT_FIELDS),
     ("access_log", ("id", "at", "operator", "command", "filters", "shown", "revealed", "purpose", "requester",
-                    "proof", "account")),
+                    "proof", "account", "grant_id")),
     ("access_log_students", ("access_id", "student_no")),
     ("secrets", ("name", "value")),  # the key of the certificates' codes: the copy must verify them too
     ("certificates", audit.CERTIFICATE_FIELDS),

@@ -14,6 +14,8 @@ from xueji.cli.options import (
     Force, Reveal, Purpose,
 )
 from xueji.cli.steps import _state, _reading
+
+Grant = Annotated[Optional[str], typer.Option("--grant", help="A department's grant to read under (needed when it holds several).")]
 from xueji.domain.errors import N_
 
 
@@ -24,7 +26,7 @@ def query(
     name: FilterName = None, id_number: FilterId = None, year: FilterYear = None, college: FilterCollege = None,
     major: FilterMajor = None, klass: FilterClass = None, status: FilterStatus = None,
     limit: Annotated[str, typer.Option("--limit", help="At most N students, 0 for all.")] = "100",
-    reveal: Reveal = False, purpose: Purpose = None, fmt: Format = "table",
+    reveal: Reveal = False, purpose: Purpose = None, grant: Grant = None, fmt: Format = "table",
 ) -> None:
     """Find students (查詢), newest first.
 
@@ -34,8 +36,11 @@ def query(
 
     session = _reading(ctx, reveal, purpose)
     found, total = queries.query(session, student_no=number, name=name, id_number=id_number, year=year,
-                                 college=college, major=major, klass=klass, statuses=status, limit=limit)
-    render.students(found, total, fmt, session.codes_table)
+                                 college=college, major=major, klass=klass, statuses=status, limit=limit, grant=grant)
+    if session.look.fields is not None:  # a department: the fields its grant opens, no others
+        render.granted_students(found, total, fmt, session.look.fields, session.codes_table)
+    else:
+        render.students(found, total, fmt, session.codes_table)
 
 
 @app.command()
@@ -78,19 +83,23 @@ def export(
     out: Annotated[Path, typer.Option("--out", help="File to write: .csv, .xlsx or .json.", show_default=False)],
     name: FilterName = None, id_number: FilterId = None, year: FilterYear = None, college: FilterCollege = None,
     major: FilterMajor = None, klass: FilterClass = None, status: FilterStatus = None,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV as UTF-8 with a BOM, so Excel shows Chinese correctly.")] = False,
-    reveal: Reveal = False, purpose: Purpose = None, force: Force = False,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a BOM, so Excel shows Chinese correctly, and long numbers written so that Excel keeps every digit.")] = False,
+    codes: Annotated[bool, typer.Option("--codes", help="CSV and XLSX with codes only, in the columns of JSON (the machine form): no names or labels beside them.")] = False,
+    reveal: Reveal = False, purpose: Purpose = None, grant: Grant = None, force: Force = False,
 ) -> None:
     """Export students to a file (導出): CSV, XLSX (numbers kept as text) or JSON.
+
+    CSV and XLSX show names and labels in the language, each code in its own column beside them (--codes: codes only).
 
     Example: xueji export --out 2025級.xlsx --year 2025
     """
     from xueji.services import queries
 
     session = _reading(ctx, reveal, purpose)
-    path, count = queries.export(session, render.export_file(out, excel=excel, force=force), name=name,
-                                 id_number=id_number, year=year, college=college, major=major, klass=klass,
-                                 statuses=status)
+    prepare = render.export_file(out, excel=excel, force=force, machine=codes, codes=session.codes_table)
+    prepare = render.granted_export(session, out, excel=excel, force=force, otherwise=prepare)
+    path, count = queries.export(session, prepare, grant=grant, name=name, id_number=id_number, year=year, college=college,
+                                 major=major, klass=klass, statuses=status)
     render.note(N_("Wrote {count} students to {path}."), count=count, path=str(path))
 
 

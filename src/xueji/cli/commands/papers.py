@@ -1,4 +1,4 @@
-"""Certificates (在讀證明 / 學籍證明, §八.1)."""
+"""Certificates (在讀證明 / 學籍證明, §八.1) and departments' grants (§八.2)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from xueji.cli import render
-from xueji.cli.app import certificate_app
+from xueji.cli.app import certificate_app, grants_app, report_app
 from xueji.cli.options import Force, Format, Number, Purpose
 from xueji.cli.steps import _state
 from xueji.domain.errors import N_
@@ -83,3 +83,69 @@ def certificate_list(
     from xueji.services import certificates
 
     render.certificates_table(certificates.listing(_state(ctx).session(needs_codes=False), student, since), fmt)
+
+
+@grants_app.command("add")
+def grants_add(
+    ctx: typer.Context,
+    operator: Annotated[str, typer.Option("--operator", help="The department's operator (role department).", show_default=False)],
+    purpose: Annotated[str, typer.Option("--purpose", help="What the data is for (用途).", show_default=False)],
+    fields: Annotated[str, typer.Option("--fields", help="The fields it may read, e.g. student_no,name,status,college,major.", show_default=False)],
+    until: Annotated[str, typer.Option("--until", help="The last day it holds, YYYY-MM-DD.", show_default=False)],
+    doc_no: Annotated[str, typer.Option("--doc-no", help="The office's approval (批准文號).", show_default=False)],
+    college: Annotated[Optional[str], typer.Option("--college", help="Only this college's students.")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="Only this cohort.")] = None,
+    status: Annotated[Optional[list[str]], typer.Option("--status", help="Only students with this status (repeatable).")] = None,
+) -> None:
+    """Grant a department read access (office only): a purpose, fields, a scope and an expiry, in the ledger.
+
+    Example: xueji grants add --operator finance --purpose 學費核對 --fields student_no,name,status,college,major --until 2027-01-31 --doc-no 教務〔2026〕40號
+    """
+    from xueji.services import grants
+
+    grant = grants.add(_state(ctx).session(), operator=operator, purpose=purpose, fields=fields, until=until,
+                       doc_no=doc_no, college=college, year=year, statuses=status)
+    render.note(N_("Grant {id} to {operator} ({purpose}) holds until {until}."), id=grant.id,
+                operator=grant.operator, purpose=grant.purpose, until=grant.until.isoformat())
+
+
+@grants_app.command("list")
+def grants_list(ctx: typer.Context, fmt: Format = "table") -> None:
+    """List the grants: who, why, which fields and students, until when, revoked or not.
+
+    Example: xueji grants list -f json
+    """
+    from xueji.services import grants
+
+    render.grants_table(grants.listing(_state(ctx).session(needs_codes=False)), fmt)
+
+
+@grants_app.command("revoke")
+def grants_revoke(
+    ctx: typer.Context,
+    grant: Annotated[str, typer.Argument(metavar="GRANT", help="Grant number.", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="Why it ends.", show_default=False)],
+) -> None:
+    """Revoke a grant before its expiry (office only); it stays in the registry and the ledger.
+
+    Example: xueji grants revoke 3 --reason 核對完成
+    """
+    from xueji.services import grants
+
+    done = grants.revoke(_state(ctx).session(needs_codes=False), grant, reason)
+    render.note(N_("Grant {id} revoked."), id=done.id)
+
+
+@report_app.command("access")
+def report_access(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Option("--year", help="The year reported on.", show_default=False)],
+    fmt: Format = "table",
+) -> None:
+    """Reads under departments' grants in a year, per department and purpose, for the supervision group (§九).
+
+    Example: xueji report access --year 2026
+    """
+    from xueji.services import access
+
+    render.access_report(access.under_grants(_state(ctx).session(needs_codes=False), year), fmt)

@@ -20,6 +20,7 @@ def access_log(
     operator: Annotated[Optional[str], typer.Option("--operator", help="Only this operator.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="From this day, YYYY-MM-DD.")] = None,
     student: Annotated[Optional[str], typer.Option("--student", help="Only looks that showed this student.")] = None,
+    grant: Annotated[Optional[str], typer.Option("--grant", help="Only reads under this department's grant.")] = None,
     fmt: Format = "table",
 ) -> None:
     """Show who looked at personal data, when, how much and why (查詢記錄); office and inspectors.
@@ -28,7 +29,8 @@ def access_log(
     """
     from xueji.services import access
 
-    render.access_log_table(access.entries(_state(ctx).session(needs_codes=False), operator, since, student), fmt)
+    render.access_log_table(access.entries(_state(ctx).session(needs_codes=False), operator, since, student, grant),
+                            fmt)
 
 
 @audit_app.command("verify")

@@ -58,7 +58,8 @@ def roster_problems(error, fmt: str, errors_out, force: bool = False) -> None:
     if errors_out is not None:
         from xueji.files.export import write
 
-        # CSV with a BOM: Excel on Chinese Windows opens it correctly.
+        # CSV for Excel: a BOM, so Excel on Chinese Windows opens it correctly, and exam and ID numbers written as
+        # ="…" (files.export.excel_text), so they keep every digit.
         write(errors_out, PROBLEM_KEYS, [_("Row"), _("Name"), _("Exam number"), _("Column"), _("Value"), _("Problem")],
               records, text_columns=("name", "exam_no", "value"), sheet_title=_("Problems"), force=force, excel=True)
     if fmt == "json":

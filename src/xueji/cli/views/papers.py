@@ -154,3 +154,82 @@ def certificates_table(rows: list[dict], fmt: str) -> None:
     table = [[r["id"], r["code"], _(Kind(r["kind"]).label), r["student_no"], local_time(r["issued_at"]), r["operator"],
               r["requester"] or "", r["proof"] or "", r["purpose"] or ""] for r in rows]
     _console().print(_table(_("Certificates"), headers, table))
+
+
+def grants_table(items, fmt: str) -> None:
+    keys = ("id", "operator", "purpose", "fields", "college", "year", "statuses", "until", "doc_no", "granted_by",
+            "granted_at", "revoked_by", "revoked_at", "revoke_reason")
+    records = [{k: (list(v) if isinstance(v, tuple) else v.isoformat() if k == "until" else v)
+                for k, v in ((k, getattr(g, k)) for k in keys)} for g in items]
+    if fmt != "table":
+        _emit_data(records, keys, fmt)
+        return
+    if not records:
+        say(N_("No grants."))
+        return
+    headers = [_("Grant"), _("Operator"), _("Purpose"), _("Fields"), _("Students"), _("Until"), _("Approval"),
+               _("Revoked")]
+    rows = []
+    for r in records:
+        scope = " ".join(filter(None, [r["college"] and _("college {code}").format(code=r["college"]),
+                                       r["year"] and str(r["year"]), ", ".join(r["statuses"])])) or _("all")
+        rows.append([r["id"], r["operator"], r["purpose"], ", ".join(r["fields"]), scope, r["until"], r["doc_no"],
+                     (local_time(r["revoked_at"]) + " " + (r["revoke_reason"] or "")) if r["revoked_at"] else ""])
+    _console().print(_table(_("Grants"), headers, rows))
+
+
+def access_report(rows: list[dict], fmt: str) -> None:
+    keys = ("grant", "department", "purpose", "looks", "students")
+    if fmt != "table":
+        _emit_data(rows, keys, fmt)
+        return
+    if not rows:
+        say(N_("No reads under grants in this year."))
+        return
+    headers = [_("Grant"), _("Department"), _("Purpose"), _("Looks"), _("Students shown")]
+    _console().print(_table(_("Reads under grants"), headers, [[r[k] for k in keys] for r in rows]))
+
+
+def _granted_records(items, fields) -> list[dict]:
+    from xueji.cli.views.students import student_record
+
+    return [{k: v for k, v in student_record(s).items() if k in fields} for s in items]
+
+
+def granted_students(items, total: int, fmt: str, fields, codes: CodeTable | None) -> None:
+    """What a department reads: only the fields its grant opens (the others are absent, not masked)."""
+    from xueji.cli.views.students import EXPORT_HEADERS
+
+    keys = [k for k in EXPORT_HEADERS if k in fields]
+    records = _granted_records(items, fields)
+    if fmt != "table":
+        _emit_data(records, keys, fmt)
+        return
+    if not records:
+        say(N_("No students match."))
+        return
+    from xueji.cli.views.core import status_label
+
+    def cell(key, value):
+        if value is None:
+            return ""
+        return status_label(value) if key == "status" else _(GENDERS.get(value, value)) if key == "gender" else value
+
+    _console().print(_table(_("Students"), [_(EXPORT_HEADERS[k]) for k in keys],
+                            [[cell(k, r.get(k)) for k in keys] for r in records]))
+
+
+def granted_export(session, path, *, excel: bool, force: bool, otherwise):
+    """A department's export: the fields of the grant it read under (known once the service chose it)."""
+    def prepare(items):
+        if session.look.fields is None:
+            return otherwise(items)
+        from xueji.cli.views.students import EXPORT_HEADERS
+        from xueji.files import export
+
+        keys = [k for k in EXPORT_HEADERS if k in session.look.fields]
+        headers = keys if path.suffix.lower() == ".json" else [_(EXPORT_HEADERS[k]) for k in keys]
+        return export.prepare(path, keys, headers, _granted_records(items, session.look.fields), excel=excel,
+                              force=force, text_columns=("student_no", "id_number", "exam_no"))
+
+    return prepare

@@ -211,21 +211,82 @@ EXPORT_HEADERS = {
 }
 
 
-def export_file(path, *, excel: bool, force: bool):
-    """How students are laid out in a file (stable codes in JSON; headers in the language in CSV and XLSX): checked
-    now, written when the service hands over the students, put in place by the service."""
+# The columns an export shows as a label (a name in the language) with the code in its own column beside it.
+LABELLED = ("gender", "id_type", "college", "major", "status", "current_college", "current_major", "ethnicity",
+            "political", "region")
+# Columns kept as text: numbers whose digits all matter, and codes with a leading zero (01).
+EXPORT_TEXT = ("student_no", "id_number", "exam_no", "college", "major", "class", "current_college", "current_major",
+               "current_class")
+# Translators: the header of the column that carries a code beside its label, e.g. "College code" beside "College".
+CODE_HEADER = N_("{label} code")
+# Translators: the name of the sheet of a student export (the students themselves, not a count of them).
+EXPORT_SHEET = N_("Student records")
+
+
+def export_keys(labels: bool) -> list[str]:
+    """The columns of an export: STUDENT_KEYS (codes, the machine form), or with each labelled column followed by
+    its code's column ("college", "college_code")."""
+    if not labels:
+        return list(STUDENT_KEYS)
+    return [k for key in STUDENT_KEYS for k in ((key, f"{key}_code") if key in LABELLED else (key,))]
+
+
+def export_headers(keys: list[str]) -> list[str]:
+    """The headers of export columns, in the language."""
+    return [_(CODE_HEADER).format(label=_(EXPORT_HEADERS[k[:-len("_code")]])) if k.endswith("_code")
+            else _(EXPORT_HEADERS[k]) for k in keys]
+
+
+def _code_name(codes: CodeTable | None, college: str | None, major: str | None = None) -> str:
+    """A college's or major's name as the code table writes it; the code itself when the table does not know it."""
+    entry = codes.colleges.get(college) if codes is not None and college else None
+    if entry is not None and major is not None:
+        entry = entry.majors.get(major)
+    return entry.name if entry is not None else (college if major is None else major) or ""
+
+
+def labelled_record(student: Student, codes: CodeTable | None) -> dict:
+    """A student as an export in the operator's language shows them: labels and names, each code beside its label.
+    Names of the code table (written in Traditional) in Simplified in zh-Hans; national codes' names alone (their
+    codes have their own columns), in the script of the language as _national writes them."""
+    from xueji.domain import national
+    from xueji.i18n import language
+
+    record, lang = student_record(student), language()
+    script = national.simplified if lang == "zh-Hans" else str
+    labels = {
+        "gender": _(GENDERS[record["gender"]]) if record["gender"] in GENDERS else record["gender"] or "",
+        "id_type": _(ID_TYPES[record["id_type"]]) if record["id_type"] in ID_TYPES else record["id_type"] or "",
+        "status": status_label(student.status),
+        **{key: script(_code_name(codes, record[key])) for key in ("college", "current_college")},
+        "major": script(_code_name(codes, record["college"], record["major"])),
+        "current_major": script(_code_name(codes, record["current_college"], record["current_major"])),
+        **{kind: national.label(kind, record[kind], traditional=lang == "zh-Hant") if record[kind] else ""
+           for kind in ("ethnicity", "political", "region")},
+    }
+    return record | labels | {f"{key}_code": record[key] for key in LABELLED}
+
+
+def export_file(path, *, excel: bool, force: bool, machine: bool = False, codes: CodeTable | None = None):
+    """How students are laid out in a file, checked now, written when the service hands over the students, put in
+    place by the service. JSON always carries stable keys and codes. CSV and XLSX have headers in the language and
+    show labels and names in it (status, gender, college and major by name…), each code in its own column beside
+    its label; ``machine`` (--codes) gives the codes alone, in the columns of JSON."""
     from xueji.files import export
 
     export.check_target(path)
     from xueji.files import safe
 
     safe.check_new(path, force)
+    json_file = path.suffix.lower() == ".json"
+    labels = not machine and not json_file
+    keys = export_keys(labels)
 
     def prepare(items: list[Student]):
-        records = [student_record(s) for s in items]
-        headers = list(STUDENT_KEYS) if path.suffix.lower() == ".json" else [_(EXPORT_HEADERS[k]) for k in STUDENT_KEYS]
-        return export.prepare(path, list(STUDENT_KEYS), headers, records, excel=excel, force=force,
-                              text_columns=("student_no", "id_number", "exam_no", "college", "major", "class",
-                                            "current_college", "current_major", "current_class"))
+        records = [labelled_record(s, codes) if labels else student_record(s) for s in items]
+        headers = keys if json_file else export_headers(keys)
+        text = EXPORT_TEXT + tuple(f"{key}_code" for key in LABELLED)
+        return export.prepare(path, keys, headers, records, excel=excel, force=force, text_columns=text,
+                              sheet_title=_(EXPORT_SHEET))
 
     return prepare

@@ -442,6 +442,52 @@ def m012_ledger_entries_by_row(db) -> None:
     db.execute("CREATE INDEX idx_ledger_kind_ref ON ledger (kind, ref)")
 
 
+@migration
+def m013_departments_and_their_grants(db) -> None:
+    """Departments' access (§八.2): the role `department`, the office's grants (a purpose, fields, a scope, an
+    expiry; never deleted, only revoked, each change in the ledger) and the grant a look was made under."""
+    db.execute(
+        "CREATE TABLE grants (id INTEGER PRIMARY KEY, operator TEXT NOT NULL, purpose TEXT NOT NULL, "
+        "fields TEXT NOT NULL, college TEXT, year INTEGER, statuses TEXT, until TEXT NOT NULL, doc_no TEXT NOT NULL, "
+        "granted_by TEXT NOT NULL, granted_at TEXT NOT NULL, granted_account TEXT, revoked_by TEXT, revoked_at TEXT, "
+        "revoked_account TEXT, revoke_reason TEXT)")
+    db.execute("CREATE INDEX idx_grants_operator ON grants (operator)")
+    for statement in (
+        "CREATE TRIGGER grants_never_deleted BEFORE DELETE ON grants "
+        "BEGIN SELECT RAISE(ABORT, 'grants are never deleted, only revoked'); END",
+        "CREATE TRIGGER grants_only_revoked BEFORE UPDATE ON grants WHEN OLD.revoked_at IS NOT NULL "
+        "OR NEW.operator IS NOT OLD.operator OR NEW.purpose IS NOT OLD.purpose OR NEW.fields IS NOT OLD.fields "
+        "OR NEW.college IS NOT OLD.college OR NEW.year IS NOT OLD.year OR NEW.statuses IS NOT OLD.statuses "
+        "OR NEW.until IS NOT OLD.until OR NEW.doc_no IS NOT OLD.doc_no OR NEW.granted_by IS NOT OLD.granted_by "
+        "OR NEW.granted_at IS NOT OLD.granted_at OR NEW.granted_account IS NOT OLD.granted_account "
+        "BEGIN SELECT RAISE(ABORT, 'a grant is only ever revoked'); END",
+    ):
+        db.execute(statement)
+    db.execute("ALTER TABLE access_log ADD COLUMN grant_id INTEGER REFERENCES grants (id)")
+    db.execute("CREATE INDEX idx_access_log_grant_id ON access_log (grant_id)")
+    # the role list of operators is a CHECK: the table is rebuilt with `department` in it (rows, index, triggers)
+    db.execute(
+        "CREATE TABLE operators_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "role TEXT NOT NULL CHECK (role IN ('office', 'college', 'inspector', 'viewer', 'department')), college TEXT, "
+        "act_as INTEGER NOT NULL DEFAULT 0 CHECK (act_as IN (0, 1)), added_at TEXT NOT NULL, added_by TEXT NOT NULL, "
+        "added_account TEXT, ended_at TEXT, ended_by TEXT, end_reason TEXT, "
+        "CHECK ((role = 'college') = (college IS NOT NULL)))")
+    db.execute("INSERT INTO operators_new SELECT id, name, role, college, act_as, added_at, added_by, added_account, "
+               "ended_at, ended_by, end_reason FROM operators")
+    db.execute("DROP TABLE operators")
+    db.execute("ALTER TABLE operators_new RENAME TO operators")
+    db.execute("CREATE UNIQUE INDEX idx_operators_current ON operators (name) WHERE ended_at IS NULL")
+    for statement in (
+        "CREATE TRIGGER operators_never_deleted BEFORE DELETE ON operators "
+        "BEGIN SELECT RAISE(ABORT, 'operators are never deleted, only ended'); END",
+        "CREATE TRIGGER operators_only_ended BEFORE UPDATE ON operators WHEN OLD.ended_at IS NOT NULL "
+        "OR NEW.name IS NOT OLD.name OR NEW.role IS NOT OLD.role OR NEW.college IS NOT OLD.college "
+        "OR NEW.act_as IS NOT OLD.act_as OR NEW.added_at IS NOT OLD.added_at OR NEW.added_by IS NOT OLD.added_by "
+        "BEGIN SELECT RAISE(ABORT, 'an operator is only ever ended'); END",
+    ):
+        db.execute(statement)
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}
