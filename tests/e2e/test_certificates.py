@@ -195,3 +195,22 @@ def test_a_chain_rewritten_since_the_certificate_is_exit_7(xj, school, db):
     db.tamper(("UPDATE events SET hash = ? WHERE id = ?", ("0" * 64, head_event)))
     result = xj("certificate", "verify", code)
     assert result.exit_code == 7 and "audit verify" in result.stderr, result.output
+
+
+def test_the_office_sets_which_statuses_a_kind_is_issued_for_in_the_registry(xj, school, db):
+    assert xj("suspend", NO, "--reason", "病", "--until", "2027-06-30").exit_code == 0
+    result = issue(xj, school)
+    assert result.exit_code == 1 and "Suspended" in result.stderr  # the default: active students only
+    shown = xj("certificate", "statuses", "enrollment")
+    assert shown.exit_code == 0 and "active." in shown.stdout
+    before = db.state()
+    assert xj("--operator", "li", "certificate", "statuses", "enrollment", "active", "suspended").exit_code == 6
+    assert xj("certificate", "statuses", "enrollment", "active", "studying").exit_code == 3
+    assert db.state() == before
+    result = xj("certificate", "statuses", "enrollment", "active", "休學")
+    assert result.exit_code == 0 and "active, suspended" in result.stdout, result.output
+    assert db.rows("SELECT name, value, set_by FROM settings") == [("certificate.enrollment",
+                                                                    '["active", "suspended"]', ME)]
+    assert db.value("SELECT count(*) FROM ledger WHERE kind = 'setting'") == 1
+    assert issue(xj, school).exit_code == 0
+    assert xj("audit", "verify").exit_code == 0 and xj("check").exit_code == 0

@@ -502,7 +502,7 @@ def test_a_schema_1_registry_is_brought_up_to_date_by_init_and_refused_before(xj
                 "ALTER TABLE registry.requests DROP COLUMN receiving CASCADE, DROP COLUMN agreed_by CASCADE, "
                 "DROP COLUMN agreed_at CASCADE, DROP COLUMN agreed_account CASCADE",
                 "DROP SCHEMA granted CASCADE", "ALTER TABLE registry.access_log DROP COLUMN grant_id CASCADE",
-                "DROP TABLE registry.grants CASCADE",
+                "DROP TABLE registry.grants CASCADE", "DROP TABLE registry.settings CASCADE",
                 "GRANT SELECT ON registry.students, registry.requests, registry.students_named TO xueji_inspector",
                 "GRANT SELECT, INSERT ON registry.events, registry.ledger TO xueji_inspector",
                 "UPDATE registry._meta SET value = '1' WHERE key = 'schema_version'"):

@@ -119,7 +119,7 @@ def test_a_registry_of_the_previous_version_is_upgraded_and_its_chains_still_ver
                                         "m008_names_for_readers_of_the_file",
                                         "m009_requests_without_an_unused_basis", "m010_certificates",
                                         "m011_requests_between_colleges", "m012_ledger_entries_by_row",
-                                        "m013_departments_and_their_grants"]
+                                        "m013_departments_and_their_grants", "m014_office_settings"]
     conn.close()
     store = Store(path)  # opening applies what is pending
     try:

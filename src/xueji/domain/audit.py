@@ -79,6 +79,7 @@ REQUEST_FIELDS = ("id", "action", "college", "student_no", "payload", "submitted
 DECISION_FIELDS = ("id", "status", "decided_by", "decided_at", "doc_no", "decision_reason", "result")
 OPERATOR_FIELDS = ("id", "name", "role", "college", "act_as", "added_at", "added_by", "added_account", "ended_at",
                    "ended_by", "end_reason")
+SETTING_FIELDS = ("id", "name", "value", "set_by", "set_at", "set_account")
 GRANT_FIELDS = ("id", "operator", "purpose", "fields", "college", "year", "statuses", "until", "doc_no", "granted_by",
                 "granted_at", "granted_account", "revoked_by", "revoked_at", "revoked_account", "revoke_reason")
 AGREEMENT_FIELDS = ("id", "receiving", "agreed_by", "agreed_at", "agreed_account")
@@ -91,7 +92,7 @@ def body(kind: str, row: dict, students: Iterable[str] = ()) -> str:
     """The canonical text of a row as the ledger records it."""
     fields = {"access": ACCESS_FIELDS, "request": REQUEST_FIELDS, "decision": DECISION_FIELDS,
               "operator": OPERATOR_FIELDS, "certificate": CERTIFICATE_FIELDS, "agreement": AGREEMENT_FIELDS,
-              "grant": GRANT_FIELDS}[kind]
+              "grant": GRANT_FIELDS, "setting": SETTING_FIELDS}[kind]
     values = [f"{kind}/1", *(row[k] for k in fields)]
     if kind == "request" and row.get("receiving") is not None:  # a move into another college names it (request/2)
         values = ["request/2", *values[1:], row["receiving"]]
@@ -174,7 +175,8 @@ def _record_intact(record: dict, last: dict) -> bool:
 
 _LEDGER_SUBJECTS = {"access": N_("access-log entry"), "request": N_("request"), "decision": N_("decision on request"),
                     "operator": N_("operator record"), "certificate": N_("certificate"),
-                    "agreement": N_("receiving college's agreement to request"), "grant": N_("grant")}
+                    "agreement": N_("receiving college's agreement to request"), "grant": N_("grant"),
+                    "setting": N_("office setting")}
 
 
 def verify_ledger(entries: Iterable[dict], rows: dict[tuple[str, int], str | bool]) -> tuple[int, str, list[Break]]:

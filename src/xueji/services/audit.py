@@ -142,7 +142,8 @@ class CheckReport:
 TRIGGERS = ("students_never_deleted", "events_never_deleted", "events_never_updated", "students_number_fixed",
             "access_log_never_changed", "access_log_never_deleted", "requests_never_deleted", "operators_never_deleted",
             "operators_only_ended", "ledger_never_changed", "ledger_never_deleted", "requests_decided_once",
-            "certificates_never_changed", "certificates_never_deleted", "grants_never_deleted", "grants_only_revoked")
+            "certificates_never_changed", "certificates_never_deleted", "grants_never_deleted", "grants_only_revoked",
+            "settings_never_changed", "settings_never_deleted")
 
 
 def check(session: Session) -> CheckReport:

@@ -12,6 +12,7 @@ from xueji.domain import validate as v
 from xueji.domain.access import Action
 from xueji.domain.errors import N_, IntegrityFailure, InvalidData, Msgid, RuleViolation
 from xueji.domain.number import parse_number
+from xueji.domain.status import Status, status_choices, status_from_text
 from xueji.domain.model import Student
 from xueji.i18n import listed
 from xueji.services import Session
@@ -43,7 +44,7 @@ def issue(session: Session, student_no: str, kind: str, *, lang: str, bilingual:
     look = session.look
     check = v.Collector()
     number = check(lambda: str(parse_number(student_no)))
-    wanted = check(lambda: _kind(kind))
+    wanted = check(lambda: kind_of(kind))
     if lang not in LANGUAGES:
         check.fail(InvalidData.one("lang", lang, N_("Unknown language {value!r}: use one of {choices}."),
                                    value=lang, choices=listed(LANGUAGES)))
@@ -55,7 +56,7 @@ def issue(session: Session, student_no: str, kind: str, *, lang: str, bilingual:
 
     def work(repo) -> Issued:
         student = session.visible(repo.get(number), number)
-        if student.status not in cert.DEFAULT_STATUSES[wanted]:
+        if student.status not in _statuses(repo, wanted):
             raise RuleViolation(N_("{student_no} is {status}: a {kind} is not issued for that status."),
                                 student_no=number, status=Msgid(student.status.label), kind=wanted.label,
                                 hint=N_("A certificate of student status (--kind record) states the record as it "
@@ -136,7 +137,39 @@ def listing(session: Session, student_no: str | None = None, since: str | None =
     return [row | {"code": cert.grouped(row["code"]), "facts": json.loads(row["facts"])} for row in rows]
 
 
-def _kind(value: str) -> cert.Kind:
+def _statuses(repo, kind: cert.Kind) -> tuple:
+    """The statuses ``kind`` is issued for: the office's setting in the registry, or the default."""
+    kept = repo.setting(f"certificate.{kind.value}")
+    return tuple(Status(s) for s in json.loads(kept)) if kept else cert.DEFAULT_STATUSES[kind]
+
+
+def statuses(session: Session, kind: str, wanted: list[str] | None = None) -> tuple:
+    """The statuses a kind of certificate is issued for; with ``wanted``, the office sets them (kept in the registry
+    with who and when, in the ledger — never in a configuration file somebody could point elsewhere)."""
+    chosen = kind_of(kind)
+    if not wanted:
+        session.require(Action.CERTIFY)
+        return _statuses(session.store.reader(), chosen)
+    session.require(Action.CODES)  # an office setting
+    check = v.Collector()
+    values = []
+    for text in wanted:
+        status = status_from_text(text)
+        if status is None:
+            check.fail(InvalidData.one("status", text, N_("Unknown status {value!r}: use one of {choices}."),
+                                       value=text, choices=status_choices()))
+        else:
+            values.append(status.value)
+    check.done()
+    with session.store.transaction() as repo:
+        repo.set_setting(f"certificate.{chosen.value}", json.dumps(sorted(set(values))), session.operator,
+                         session.account)
+        repo.commit()
+        return _statuses(repo, chosen)
+
+
+def kind_of(value: str) -> cert.Kind:
+    """A certificate kind as typed (enrollment or record), or refused with the choices."""
     try:
         return cert.Kind(value)
     except ValueError:

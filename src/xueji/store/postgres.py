@@ -178,7 +178,7 @@ class PgRepository(Repository):
     def after_copy(self) -> None:
         """The id sequences past the ids that came in, and every operator in force given its login (the heads
         followed the rows by themselves)."""
-        for table in ("students", "requests", "access_log", "operators", "certificates", "grants"):
+        for table in ("students", "requests", "access_log", "operators", "certificates", "grants", "settings"):
             self.conn.execute(f"SELECT setval(pg_get_serial_sequence('registry.{table}', 'id'), "
                               f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
         for row in self.operators():

@@ -564,6 +564,18 @@ class Repository:
             "JOIN access_log a ON a.grant_id = g.id WHERE a.at BETWEEN ? AND ? GROUP BY g.id, g.operator, g.purpose "
             "ORDER BY g.operator, g.id", (f"{year}-01-01", f"{year}-12-31T99")).fetchall()
 
+    # --- the office's settings ------------------------------------------------------------------------
+    def setting(self, name: str) -> str | None:
+        found = self.conn.execute("SELECT value FROM settings WHERE name = ? ORDER BY id DESC LIMIT 1",
+                                  (name,)).fetchone()
+        return found[0] if found else None
+
+    def set_setting(self, name: str, value: str, who: str, account: str | None) -> None:
+        row = {"name": name, "value": value, "set_by": who, "set_at": now(), "set_account": account}
+        row = {"id": self._insert_id("INSERT INTO settings (name, value, set_by, set_at, set_account) "
+                                     "VALUES (?, ?, ?, ?, ?)", tuple(row.values())), **row}
+        self._ledger("setting", row["id"], row["set_at"], account, who, audit.body("setting", row))
+
     # --- grants (§八.2) ------------------------------------------------------------------------------
     def add_grant(self, row: dict) -> dict:
         columns = [k for k in audit.GRANT_FIELDS if k != "id"]
@@ -702,6 +714,9 @@ class Repository:
             rows[("decision", record["id"])] = audit.body("decision", record)
         for record in self.operators(current=False):
             rows[("operator", record["id"])] = audit.body("operator", record)
+        for row in self.conn.execute(f"SELECT {', '.join(audit.SETTING_FIELDS)} FROM settings"):
+            record = dict(zip(audit.SETTING_FIELDS, row))
+            rows[("setting", record["id"])] = audit.body("setting", record)
         for row in self.conn.execute(f"SELECT {', '.join(audit.GRANT_FIELDS)} FROM grants"):
             record = dict(zip(audit.GRANT_FIELDS, row))
             rows[("grant", record["id"])] = audit.body("grant", record)

@@ -27,6 +27,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "doc_no", "status_before", "status_after", "detail", "submitted_by", "approved_by", "request_id",
                 "record_hash", "prev_hash", "hash", "account")),
     ("grants", audit.GRANT_FIELDS),
+    ("settings", audit.SETTING_FIELDS),
     ("access_log", ("id", "at", "operator", "command", "filters", "shown", "revealed", "purpose", "requester",
                     "proof", "account", "grant_id")),
     ("access_log_students", ("access_id", "student_no")),

@@ -149,3 +149,21 @@ def report_access(
     from xueji.services import access
 
     render.access_report(access.under_grants(_state(ctx).session(needs_codes=False), year), fmt)
+
+
+@certificate_app.command("statuses")
+def certificate_statuses(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="enrollment or record.", show_default=False)],
+    status: Annotated[Optional[list[str]], typer.Argument(metavar="[STATUS]...", help="The statuses it is issued for (office): replaces the list.", show_default=False)] = None,
+) -> None:
+    """Show, or set (office), the statuses a kind of certificate is issued for (default: enrollment for active
+    students only, record for every status); kept in the registry and its ledger.
+
+    Example: xueji certificate statuses enrollment active suspended
+    """
+    from xueji.services import certificates
+
+    chosen = certificates.statuses(_state(ctx).session(needs_codes=False), kind, status)
+    render.say(N_("A {kind} is issued for: {statuses}."), kind=certificates.kind_of(kind).label,
+               statuses=", ".join(s.value for s in chosen))

@@ -488,6 +488,22 @@ def m013_departments_and_their_grants(db) -> None:
         db.execute(statement)
 
 
+@migration
+def m014_office_settings(db) -> None:
+    """The office's settings kept in the registry, not in a configuration file a caller could point elsewhere (which
+    statuses a kind of certificate is issued for): each change a new row and a ledger entry, the newest in force."""
+    db.execute("CREATE TABLE settings (id INTEGER PRIMARY KEY, name TEXT NOT NULL, value TEXT NOT NULL, "
+               "set_by TEXT NOT NULL, set_at TEXT NOT NULL, set_account TEXT)")
+    db.execute("CREATE INDEX idx_settings_name ON settings (name, id)")
+    for statement in (
+        "CREATE TRIGGER settings_never_changed BEFORE UPDATE ON settings "
+        "BEGIN SELECT RAISE(ABORT, 'a setting is never changed: a new one is added'); END",
+        "CREATE TRIGGER settings_never_deleted BEFORE DELETE ON settings "
+        "BEGIN SELECT RAISE(ABORT, 'settings are never deleted'); END",
+    ):
+        db.execute(statement)
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("SELECT name FROM _migrations")}
