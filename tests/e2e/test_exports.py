@@ -325,6 +325,7 @@ def test_the_problems_file_of_an_import_keeps_numbers_as_text(xj, workdir, db):
 
 # --- LibreOffice, where it is installed ---------------------------------------------------------------------
 
+@pytest.mark.slow  # LibreOffice starts in a process of its own
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; "
                     "the cell rule is tested above regardless")
 def test_libreoffice_opens_the_excel_csv_with_every_digit(xj, students, tmp_path):

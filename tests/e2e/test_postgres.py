@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import initialised_copy, make_id
 
 XUEJI = str(Path(sys.executable).parent / "xueji")
+pytestmark = pytest.mark.slow  # a server, logins and databases of their own: the slow tier, like every PG variant
 
 
 @pytest.fixture(autouse=True)
