@@ -603,6 +603,9 @@ def test_a_department_login_reads_only_what_its_grant_opens_even_from_psql(xj, p
     assert rows == [("202501010101", "張三", None, "1900-01-01", "01")]  # college 02's student is not there
     shown = xj("--db", pg.url(finance), "query", "-f", "json")
     assert shown.exit_code == 0 and json.loads(shown.stdout) == [{"student_no": "202501010101", "name": "張三"}]
+    found = xj("--db", pg.url(finance), "query", "--name", "張", "-f", "json")  # name opened: its keys, in scope
+    assert found.exit_code == 0 and [s["student_no"] for s in json.loads(found.stdout)] == ["202501010101"]
+    assert pg.rows("SELECT count(*) FROM granted.name_keys", user=finance) == [(1,)]
     assert pg.value("SELECT grant_id FROM registry.access_log ORDER BY id DESC LIMIT 1") == 1
     assert xj("--db", pg.url(), "grants", "revoke", "1", "--reason", "完成").exit_code == 0
     assert pg.rows("SELECT student_no FROM granted.students", user=finance) == []
