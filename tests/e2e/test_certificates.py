@@ -170,7 +170,8 @@ def test_a_college_issues_and_lists_its_own_students_certificates_only(xj, schoo
     everyone = json.loads(xj("certificate", "list", "-f", "json").stdout)
     assert [c["student_no"] for c in everyone] == [NO, "202502010101"]
     other = everyone[1]["code"]
-    assert xj("--operator", "li", "certificate", "verify", other).exit_code == 1  # not theirs: not found
+    refused = xj("--operator", "li", "certificate", "verify", other)  # genuine, but not their college's student
+    assert refused.exit_code == 6 and "the office checks it" in refused.stderr, refused.output
 
 
 @pytest.mark.slow
@@ -202,15 +203,51 @@ def test_the_office_sets_which_statuses_a_kind_is_issued_for_in_the_registry(xj,
     result = issue(xj, school)
     assert result.exit_code == 1 and "Suspended" in result.stderr  # the default: active students only
     shown = xj("certificate", "statuses", "enrollment")
-    assert shown.exit_code == 0 and "active." in shown.stdout
+    assert shown.exit_code == 0 and "Active (active)." in shown.stdout
     before = db.state()
     assert xj("--operator", "li", "certificate", "statuses", "enrollment", "active", "suspended").exit_code == 6
     assert xj("certificate", "statuses", "enrollment", "active", "studying").exit_code == 3
     assert db.state() == before
+    assert xj("certificate", "statuses", "enrollment", "withdrawn").exit_code == 3  # never "studying here" for them
+    assert db.state() == before
     result = xj("certificate", "statuses", "enrollment", "active", "休學")
-    assert result.exit_code == 0 and "active, suspended" in result.stdout, result.output
+    assert result.exit_code == 0 and "(active), Suspended (suspended)" in result.stdout, result.output
     assert db.rows("SELECT name, value, set_by FROM settings") == [("certificate.enrollment",
                                                                     '["active", "suspended"]', ME)]
     assert db.value("SELECT count(*) FROM ledger WHERE kind = 'setting'") == 1
     assert issue(xj, school).exit_code == 0
     assert xj("audit", "verify").exit_code == 0 and xj("check").exit_code == 0
+
+
+def test_what_a_careless_or_hostile_hand_types_is_refused_cleanly(xj, school, db):
+    before = db.state()
+    cases = [
+        (["certificate", NO, "--kind", "record", "--requester", "王五 (本人)", "--proof", "身份證", "--out",
+          str(school / "x.pdf")], 1, "is not 202501010101"),                       # someone else's "own" request
+        (["certificate", NO, "--kind", "record", "--requester", " (本人)", "--proof", "身份證", "--out",
+          str(school / "x.pdf")], 3, "NAME (本人)"),                               # no name at all
+        (["certificate", NO, "--kind", "record", "--requester", "張三 (本人) (監護人)", "--proof", "身份證",
+          "--out", str(school / "x.pdf")], 3, "NAME (本人)"),
+        (["certificate", NO, "--kind", "record", *REQUEST, "--bilingual", "--out", str(school / "x.pdf")], 3,
+         "--bilingual"),                                                          # English beneath English
+        (["certificate", NO, "--kind", "record", *REQUEST, "--out", str(school / ("a" * 300 + ".pdf"))], 4,
+         "Cannot write"),                                                         # a name the file system refuses
+        (["certificate", "verify", "YC7F\x1b[31mZP4S"], 1, "no certificate"),
+        (["certificate", "verify", "A" * 100_000], 1, "no certificate"),
+    ]
+    for args, code, words in cases:
+        result = xj(*args)
+        assert result.exit_code == code and words in result.stderr, (args[:3], result.output[:300])
+        assert "\x1b" not in result.output and len(result.output) < 2000
+    assert db.state() == before
+    # a bad --kind is invalid data even when the file exists already (the file is checked last)
+    (school / "x.pdf").write_bytes(b"mine")
+    result = xj("certificate", NO, "--kind", "diploma", *REQUEST, "--out", str(school / "x.pdf"))
+    assert result.exit_code == 3 and (school / "x.pdf").read_bytes() == b"mine"
+
+
+def test_a_code_typed_in_full_width_characters_is_the_same_code(xj, school):
+    code = code_of(issue(xj, school))
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in code)
+    result = xj("certificate", "verify", wide)
+    assert result.exit_code == 0 and code in result.stdout, result.output

@@ -138,3 +138,14 @@ def test_row_by_row_a_grant_covers_its_scope_only(xj, school, scope, expected):
     assert xj(*GRANT, *scope).exit_code == 0
     shown = json.loads(as_finance(xj, "query", "-f", "json").stdout or "[]")
     assert sorted(s["student_no"] for s in shown) == expected
+
+
+def test_a_grant_opening_college_and_major_filters_by_them_and_only_the_office_acts_for_others(xj, school, db):
+    assert xj("grants", "add", "--operator", "finance", "--purpose", "學費核對", "--fields",
+              "student_no,name,status,college,major", "--until", "2099-01-31", "--doc-no", "D").exit_code == 0
+    shown = json.loads(as_finance(xj, "query", "--college", "02", "--major", "01", "-f", "json").stdout)
+    assert [s["student_no"] for s in shown] == ["202502010101"]
+    before = db.state()
+    result = xj("operators", "add", "dept4", "--role", "department", "--act-as")
+    assert result.exit_code == 3 and "Only an office account" in result.stderr, result.output
+    assert db.state() == before

@@ -43,6 +43,7 @@ class Action(StrEnum):
     CERTIFY = "certify"      # issuing certificates and checking their codes (§八.1)
     GRANTED = "granted"      # reading students' data through a grant (departments, §八.2)
     GRANTS = "grants"        # giving and revoking grants
+    SETTINGS = "settings"    # the office's settings kept in the registry
 
 
 _ALLOWED = {
@@ -67,6 +68,7 @@ _ACTION_LABELS = {
     Action.CERTIFY: N_("issue or check certificates"),
     Action.GRANTED: N_("read students' data through a grant"),
     Action.GRANTS: N_("give or revoke grants"),
+    Action.SETTINGS: N_("change the office's settings"),
 }
 
 
@@ -127,7 +129,8 @@ def check_requester(requester: str | None, proof: str | None) -> tuple[str | Non
         return None, None
     who = v.label(requester, "requester", max_len=100)
     normal = who.replace("（", "(").replace("）", ")")
-    if not any(normal.endswith(f"({kind})") for kind in ("本人", "監護人", "监护人")):
+    if not any(normal.endswith(f"({kind})") for kind in ("本人", "監護人", "监护人")) \
+            or not normal.rsplit("(", 1)[0].strip() or normal.count("(") != 1:
         raise InvalidData.one("requester", requester,
                               N_("Write the requester as \"NAME (本人)\" or \"NAME (監護人)\"."))
     return who, v.label(proof, "proof", max_len=200)

@@ -79,7 +79,10 @@ def grouped(text: str) -> str:
 
 def parse_code(text: str | None) -> str | None:
     """A code as typed (any case, with or without spaces and dashes) in its stored form; None if it cannot be one."""
-    cleaned = "".join(ch for ch in (text or "").upper() if ch not in " -\t")
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text or "")  # full-width letters and digits, as typed on a Chinese keyboard
+    cleaned = "".join(ch for ch in folded.upper() if ch not in " -\t")
     if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
         return None
     return cleaned

@@ -58,7 +58,7 @@ class Grant:
         """A filter on ``field`` must stay inside the grant: a field it opens (or its own scope), its college, its
         cohort, its statuses — filtering by a field it does not open would read that field."""
         limits = {"college": self.college, "year": self.year}
-        opened = _FILTERED.get(field, field)
+        opened = {_FILTERED.get(field, field), field}  # filtering follows the current placement; either field opens it
         own = field in limits and limits[field] == value or field == "status" and value in self.statuses
         if field in limits and limits[field] is not None and value != limits[field]:
             raise PermissionDenied(N_("Grant {id} ({purpose}) covers {field} {allowed} only, not {value}."),
@@ -67,6 +67,6 @@ class Grant:
             raise PermissionDenied(N_("Grant {id} ({purpose}) covers {field} {allowed} only, not {value}."),
                                    id=self.id, purpose=self.purpose, field=field, allowed=", ".join(self.statuses),
                                    value=value)
-        if field == "id_number" or (opened not in self.fields and not own):
+        if field == "id_number" or (not opened & set(self.fields) and not own):
             raise PermissionDenied(N_("Grant {id} ({purpose}) does not open the field {field}."), id=self.id,
                                    purpose=self.purpose, field=field)

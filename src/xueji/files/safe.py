@@ -41,6 +41,13 @@ def check_new(path: Path, force: bool = False, reads: tuple = ()) -> Path:
         if source == path or (source.exists() and path.exists() and os.path.samefile(source, path)):
             raise InvalidData.one("file", str(path), N_("{path} is the file being read; write to another file."),
                                   path=str(path))
+    try:
+        path.parent.stat()
+        os.lstat(path)
+    except FileNotFoundError:
+        pass
+    except OSError as error:  # a name too long, a folder that cannot be searched…
+        raise _cannot(path, error) from None
     refuse_link(path)
     if path.is_dir():
         raise InvalidData.one("file", str(path), N_("{path} is a folder, not a file."), path=str(path))

@@ -10,9 +10,9 @@ from xueji.domain import audit
 from xueji.domain import certificate as cert
 from xueji.domain import validate as v
 from xueji.domain.access import Action
-from xueji.domain.errors import N_, IntegrityFailure, InvalidData, Msgid, RuleViolation
+from xueji.domain.errors import N_, IntegrityFailure, InvalidData, Msgid, PermissionDenied, RuleViolation
 from xueji.domain.number import parse_number
-from xueji.domain.status import Status, status_choices, status_from_text
+from xueji.domain.status import LIVE, Status, status_choices, status_from_text
 from xueji.domain.model import Student
 from xueji.i18n import listed
 from xueji.services import Session
@@ -48,6 +48,9 @@ def issue(session: Session, student_no: str, kind: str, *, lang: str, bilingual:
     if lang not in LANGUAGES:
         check.fail(InvalidData.one("lang", lang, N_("Unknown language {value!r}: use one of {choices}."),
                                    value=lang, choices=listed(LANGUAGES)))
+    if bilingual and lang == "en":
+        check.fail(InvalidData.one("lang", lang, N_("--bilingual prints the English beneath the Chinese: use it with "
+                                                    "--lang zh-Hans or zh-Hant.")))
     if not (look.requester and look.proof):
         check.fail(InvalidData.one("requester", look.requester or "", N_(
             "A certificate is issued on the student's or a guardian's own request: give --requester \"NAME (本人)\" "
@@ -61,6 +64,7 @@ def issue(session: Session, student_no: str, kind: str, *, lang: str, bilingual:
                                 student_no=number, status=Msgid(student.status.label), kind=wanted.label,
                                 hint=N_("A certificate of student status (--kind record) states the record as it "
                                         "stands."))
+        _own_request(look.requester, student)
         facts = cert.facts_of(student)
         (head_event, head), _ = repo.heads()
         serial = repo.next_id("certificates")
@@ -95,7 +99,7 @@ def verify(session: Session, text: str) -> Verdict:
     (its row, its ledger entry, the chain head it was issued at, the student's record) is an integrity failure."""
     session.require(Action.CERTIFY)
     code = cert.parse_code(text)
-    shown = cert.grouped(code) if code else (text or "").strip()
+    shown = cert.grouped(code) if code else "".join(ch for ch in (text or "").strip() if ch.isprintable())[:40]
     if code is None:
         return Verdict("unknown", shown)
     with viewing(session) as repo:
@@ -103,8 +107,11 @@ def verify(session: Session, text: str) -> Verdict:
         if row is None:
             return Verdict("unknown", shown)
         student = repo.get(row["student_no"])
-        if student is None or (session.scope and student.current.college != session.scope):
-            return Verdict("unknown", shown)  # another college's: its existence does not leak
+        if student is None:
+            return Verdict("unknown", shown)
+        if session.scope and student.current.college != session.scope:  # the code (79 bits) is the holder's own
+            raise PermissionDenied(N_("Certificate {code} is genuine but concerns a student outside college {college}: "
+                                      "the office checks it."), code=shown, college=session.scope)
         facts = json.loads(row["facts"])
         intact = (cert.code(repo.certificate_key(), row["id"], row["student_no"], row["kind"], facts,
                             row["head_event"], row["head"]) == code
@@ -130,7 +137,7 @@ def listing(session: Session, student_no: str | None = None, since: str | None =
     session.require(Action.CERTIFY)
     check = v.Collector()
     number = check(lambda: str(parse_number(student_no))) if student_no else None
-    day = check(lambda: v.iso_date(since, "date").isoformat()) if since else None
+    day = check(lambda: v.iso_date(since, "since").isoformat()) if since else None
     check.done()
     with session.store.snapshot() as repo:
         rows = repo.certificates(number, day, session.scope)
@@ -150,7 +157,7 @@ def statuses(session: Session, kind: str, wanted: list[str] | None = None) -> tu
     if not wanted:
         session.require(Action.CERTIFY)
         return _statuses(session.store.reader(), chosen)
-    session.require(Action.CODES)  # an office setting
+    session.require(Action.SETTINGS)
     check = v.Collector()
     values = []
     for text in wanted:
@@ -158,6 +165,10 @@ def statuses(session: Session, kind: str, wanted: list[str] | None = None) -> tu
         if status is None:
             check.fail(InvalidData.one("status", text, N_("Unknown status {value!r}: use one of {choices}."),
                                        value=text, choices=status_choices()))
+        elif chosen is cert.Kind.ENROLLMENT and status not in LIVE:
+            check.fail(InvalidData.one("status", text, N_("A certificate of enrollment says the student is "
+                                                          "registered here now: {status} is not such a status."),
+                                       status=Msgid(status.label)))
         else:
             values.append(status.value)
     check.done()
@@ -168,10 +179,21 @@ def statuses(session: Session, kind: str, wanted: list[str] | None = None) -> tu
         return _statuses(repo, chosen)
 
 
+def _own_request(requester: str, student: Student) -> None:
+    """A student's own request (本人) names the student (in either script); a guardian's names the guardian."""
+    from xueji.domain.national import simplified
+
+    name, _, kind = requester.replace("（", "(").replace("）", ")").rpartition("(")
+    if kind.rstrip(")") == "本人" and simplified(name.strip()) != simplified(student.person.name):
+        raise RuleViolation(N_("The requester {requester} is not {student_no} ({name}): a student's own request "
+                               "names the student; a guardian writes \"NAME (監護人)\"."),
+                            requester=requester, student_no=student.student_no, name=student.person.name)
+
+
 def kind_of(value: str) -> cert.Kind:
     """A certificate kind as typed (enrollment or record), or refused with the choices."""
     try:
         return cert.Kind(value)
     except ValueError:
-        raise InvalidData.one("kind", value, N_("Unknown certificate kind {value!r}: use one of {choices}."),
+        raise InvalidData.one("certificate_kind", value, N_("Unknown certificate kind {value!r}: use one of {choices}."),
                               value=value, choices=listed(k.value for k in cert.Kind)) from None

@@ -25,7 +25,7 @@ def add(session: Session, *, operator: str | None, purpose: str | None, fields: 
     who = check(lambda: v.label(operator, "operator", max_len=64))
     why = check(lambda: v.label(purpose, "purpose"))
     opened = check(lambda: _fields(fields))
-    last = check(lambda: v.iso_date(until, "until"))
+    last = check(lambda: v.iso_date(until, "valid_until"))
     doc = check(lambda: v.label(doc_no, "doc_no", max_len=100))
     codes = session.codes_table
     where = check(lambda: (codes.college(college).code if codes else v.two_digit_code(college, "college"))) \
@@ -39,7 +39,7 @@ def add(session: Session, *, operator: str | None, purpose: str | None, fields: 
         else:
             wanted.append(status.value)
     if last is not None and last < session.today:
-        check.fail(InvalidData.one("until", until, N_("A grant ends on or after today ({today}), not on {day}."),
+        check.fail(InvalidData.one("valid_until", until, N_("A grant ends on or after today ({today}), not on {day}."),
                                    today=session.today.isoformat(), day=last.isoformat()))
     check.done()
     with session.store.transaction() as repo:

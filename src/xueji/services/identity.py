@@ -83,7 +83,7 @@ def identify(session: Session, requested: str | None, configured: dict[str, Oper
             hint=N_("Ask the office to add it: xueji operators add NAME --role ROLE."), account=account,
         )
     if wanted and wanted != account:
-        if not entry.act_as:
+        if not entry.act_as or entry.role != Role.OFFICE:  # acting for others is an office account's, never a reader's
             raise PermissionDenied(
                 N_("The account {account} may not record in another operator's name ({name})."),
                 account=account, name=wanted,
@@ -147,6 +147,10 @@ def add(session: Session, name: str, role: str, college: str | None = None, act_
             code = check(lambda: session.codes.college(college).code)
     elif college is not None:
         check.fail(InvalidData.one("college", college, N_("Only college staff have a college.")))
+    if act_as and kind is not None and kind != Role.OFFICE:
+        check.fail(InvalidData.one("act_as", "", N_("Only an office account may record in another operator's name "
+                                                    "(--act-as): a {role} could otherwise act as the office."),
+                                   role=kind.label))
     check.done()
     with session.store.transaction() as repo:
         if any(r["name"] == who for r in repo.operators()):

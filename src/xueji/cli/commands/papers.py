@@ -165,5 +165,7 @@ def certificate_statuses(
     from xueji.services import certificates
 
     chosen = certificates.statuses(_state(ctx).session(needs_codes=False), kind, status)
+    from xueji.i18n import _, listed
+
     render.say(N_("A {kind} is issued for: {statuses}."), kind=certificates.kind_of(kind).label,
-               statuses=", ".join(s.value for s in chosen))
+               statuses=listed(f"{_(s.label)} ({s.value})" for s in chosen))

@@ -15,10 +15,9 @@ from xueji.cli.views.core import say, _console, _table, local_time, _emit_data, 
 
 
 def check_certificate_target(path, force: bool) -> None:
-    from xueji.files import pdf, safe
+    from xueji.files import pdf
 
-    pdf.check_target(path)
-    safe.check_new(path, force)
+    pdf.check_target(path)  # an existing file is refused when the certificate is laid out, after every other check
 
 
 def _day(iso: str, language: str) -> str:
