@@ -251,3 +251,11 @@ def test_a_code_typed_in_full_width_characters_is_the_same_code(xj, school):
     wide = "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in code)
     result = xj("certificate", "verify", wide)
     assert result.exit_code == 0 and code in result.stdout, result.output
+
+
+def test_a_requester_typed_with_another_dot_is_written_with_the_middle_dot(xj, school, db):
+    assert xj("amend", NO, "--name", "阿依古麗·買買提", "--reason", "更名", "--doc-no", "D").exit_code == 0
+    result = xj("certificate", NO, "--kind", "record", "--requester", "阿依古麗•買買提 (本人)", "--proof", "身份證",
+                "--out", str(school / "c.pdf"))
+    assert result.exit_code == 0, result.output
+    assert db.value("SELECT requester FROM certificates") == "阿依古麗·買買提 (本人)"

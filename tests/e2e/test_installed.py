@@ -255,3 +255,11 @@ def test_a_demo_built_as_of_a_school_year_holds_the_same_history_whenever_it_is_
     written = history("then", date(2026, 12, 2))
     assert history("later", date(2031, 3, 15)) == written
     assert history("end-of-year", date(2027, 8, 31)) == written
+
+
+@pytest.mark.parametrize("group", ["certificate", "grants", "report", "audit"])
+def test_a_group_without_a_command_prints_its_help_once_and_exits_2(group, tmp_path):
+    done = subprocess.run([XUEJI, group], cwd=tmp_path, capture_output=True, text=True,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("XUEJI_")})
+    assert done.returncode == 2
+    assert (done.stdout + done.stderr).count("Usage:") == 1, done.stdout + done.stderr

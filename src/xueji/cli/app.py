@@ -60,7 +60,9 @@ class XuejiGroup(TyperGroup):
             result = self._main_asking(argv, prog_name, complete_var, extra)
         except ClickException as error:
             if error.__class__.__name__ == "NoArgsIsHelpError":
-                print(error.ctx.get_help())
+                # building the error built the help: Rich has printed it already and left the plain message empty
+                if error.format_message().strip():
+                    print(error.format_message())
                 code = 2
             else:
                 edge.show(error)

@@ -127,7 +127,7 @@ def check_requester(requester: str | None, proof: str | None) -> tuple[str | Non
 
     if requester is None and proof is None:
         return None, None
-    who = v.label(requester, "requester", max_len=100)
+    who = v.middle_dots(v.label(requester, "requester", max_len=100))
     normal = who.replace("（", "(").replace("）", ")")
     if not any(normal.endswith(f"({kind})") for kind in ("本人", "監護人", "监护人")) \
             or not normal.rsplit("(", 1)[0].strip() or normal.count("(") != 1:

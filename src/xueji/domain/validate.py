@@ -37,6 +37,11 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 NAME_MAX = 50
 TEXT_MAX = 200
 _DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "∙": "·", "⋅": "·", "．": "·", "●": "·"})
+
+
+def middle_dots(text: str) -> str:
+    """The dots people type between the parts of a minority name (•, ・, ‧ …) as the one middle dot (·)."""
+    return text.translate(_DOTS)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 # The forms a clerk or a spreadsheet writes: 2005-06-01, 2005-6-1, 2005/6/1, 2005.6.1, 20050601, 2005年6月1日 —
