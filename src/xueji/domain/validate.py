@@ -304,6 +304,25 @@ def national_code(value: str | None) -> str | None:
     return text
 
 
+def status(value: str | None):
+    """A status as a clerk types it (code, JY/T code, or the word in either script), or refused with the choices."""
+    from xueji.domain.status import status_choices, status_from_text
+
+    found = status_from_text(value)
+    if found is None:
+        raise InvalidData.one("status", value, N_("Unknown status {value!r}: use one of {choices}."), value=value,
+                              choices=status_choices())
+    return found
+
+
+def whole_number(value, field: str, message: str) -> int:
+    """A number such as a request's or a grant's as typed (12, #12), within what the databases can number."""
+    text = str(value or "").strip().lstrip("#")
+    if not text.isdigit() or not text.isascii() or len(text) > 18:
+        raise InvalidData.one(field, value, message)
+    return int(text)
+
+
 @lru_cache(maxsize=256)
 def label(value: str | None, field: str, required: bool = True, max_len: int = TEXT_MAX) -> str | None:
     """Free text such as a reason, a school or a document number: trimmed, no control characters. (Remembered: a

@@ -16,9 +16,9 @@ def entries(session: Session, operator: str | None = None, since: str | None = N
     """The access log (office and inspectors), by operator, day, student or grant (what was read under it)."""
     session.require(Action.AUDIT)
     check = v.Collector()
-    from xueji.services.grants import _grant_id
+    from xueji.services.grants import grant_number
 
-    grant_id = check(lambda: _grant_id(grant)) if grant is not None else None
+    grant_id = check(lambda: grant_number(grant)) if grant is not None else None
     day = check(lambda: v.iso_date(since, "date").isoformat()) if since else None
     number = check(lambda: str(parse_number(student))) if student else None
     who = check(lambda: v.label(operator, "operator")) if operator else None

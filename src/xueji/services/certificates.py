@@ -12,7 +12,7 @@ from xueji.domain import validate as v
 from xueji.domain.access import Action
 from xueji.domain.errors import N_, IntegrityFailure, InvalidData, Msgid, PermissionDenied, RuleViolation
 from xueji.domain.number import parse_number
-from xueji.domain.status import LIVE, Status, status_choices, status_from_text
+from xueji.domain.status import LIVE, Status
 from xueji.domain.model import Student
 from xueji.i18n import listed
 from xueji.services import Session
@@ -161,11 +161,10 @@ def statuses(session: Session, kind: str, wanted: list[str] | None = None) -> tu
     check = v.Collector()
     values = []
     for text in wanted:
-        status = status_from_text(text)
+        status = check(lambda t=text: v.status(t))
         if status is None:
-            check.fail(InvalidData.one("status", text, N_("Unknown status {value!r}: use one of {choices}."),
-                                       value=text, choices=status_choices()))
-        elif chosen is cert.Kind.ENROLLMENT and status not in LIVE:
+            continue
+        if chosen is cert.Kind.ENROLLMENT and status not in LIVE:
             check.fail(InvalidData.one("status", text, N_("A certificate of enrollment says the student is "
                                                           "registered here now: {status} is not such a status."),
                                        status=Msgid(status.label)))

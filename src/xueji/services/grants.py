@@ -10,7 +10,6 @@ from xueji.domain import validate as v
 from xueji.domain.access import Action, PersonView, Role
 from xueji.domain.errors import N_, InvalidData, PermissionDenied, RuleViolation
 from xueji.domain.grants import FIELDS, Grant
-from xueji.domain.status import status_from_text
 from xueji.i18n import listed
 from xueji.services import Session
 from xueji.store.repository import now
@@ -31,13 +30,7 @@ def add(session: Session, *, operator: str | None, purpose: str | None, fields: 
     where = check(lambda: (codes.college(college).code if codes else v.two_digit_code(college, "college"))) \
         if college else None
     cohort = check(lambda: v.year(year, session.today)) if year else None
-    wanted = []
-    for text in statuses or []:
-        status = status_from_text(text)
-        if status is None:
-            check.fail(InvalidData.one("status", text, N_("Unknown status {value!r}."), value=text))
-        else:
-            wanted.append(status.value)
+    wanted = [status.value for status in (check(lambda t=text: v.status(t)) for text in statuses or []) if status]
     if last is not None and last < session.today:
         check.fail(InvalidData.one("valid_until", until, N_("A grant ends on or after today ({today}), not on {day}."),
                                    today=session.today.isoformat(), day=last.isoformat()))
@@ -58,7 +51,7 @@ def add(session: Session, *, operator: str | None, purpose: str | None, fields: 
 
 def revoke(session: Session, grant_id: str, reason: str | None) -> Grant:
     session.require(Action.GRANTS)
-    number = _grant_id(grant_id)
+    number = grant_number(grant_id)
     why = v.label(reason, "reason")
     with session.store.transaction() as repo:
         found = repo.grants(grant_id=number)
@@ -88,7 +81,7 @@ def in_force(session: Session, repo, grant_id: str | None) -> Grant:
     session.require(Action.GRANTED)
     rows = [Grant.from_row(r) for r in repo.grants(operator=session.operator)]
     if grant_id is not None:
-        number = _grant_id(grant_id)
+        number = grant_number(grant_id)
         chosen = [g for g in rows if g.id == number]
         if not chosen:
             raise PermissionDenied(N_("Grant {id} is not a grant to {operator}."), id=number, operator=session.operator)
@@ -144,8 +137,5 @@ def _fields(text: str | None) -> tuple[str, ...]:
     return wanted
 
 
-def _grant_id(text: str) -> int:
-    value = str(text or "").strip().lstrip("#")
-    if not value.isdigit() or not value.isascii() or len(value) > 18:
-        raise InvalidData.one("grant", text, N_("A grant number is a whole number, like 3."))
-    return int(value)
+def grant_number(text: str) -> int:
+    return v.whole_number(text, "grant", N_("A grant number is a whole number, like 3."))

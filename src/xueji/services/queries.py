@@ -11,7 +11,6 @@ from xueji.domain.access import Action, masked_detail
 from xueji.domain.errors import N_, InvalidData
 from xueji.domain.model import Event, Student
 from xueji.domain.number import parse_number
-from xueji.domain.status import status_choices, status_from_text
 from xueji.services import Session
 from xueji.services.disclosure import disclose, publish, record, viewing
 from xueji.store.repository import StudentFilter
@@ -155,13 +154,7 @@ def _id_search(value: str) -> str:
 
 
 def _status(value: str) -> str:
-    status = status_from_text(value)
-    if status is None:
-        raise InvalidData.one(
-            "status", value, N_("Unknown status {value!r}: use one of {choices}."),
-            value=value, choices=status_choices(),
-        )
-    return status.value
+    return v.status(value).value
 
 
 def show(session: Session, student_no: str) -> tuple[Student, list[Event]]:

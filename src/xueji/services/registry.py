@@ -177,16 +177,23 @@ def _enrollment_day(where, on: date) -> date:
 def _change(session: Session, student_no: str, kind: EventKind, *, date: str | None, reason: str | None,
             doc_no: str | None, reason_required: bool, extra=None) -> Student:
     """One status change in one transaction: validate, check the lifecycle, write the record and its event."""
+    number, on, why, doc = _change_inputs(session, student_no, date, reason, doc_no, reason_required)
+    with session.store.transaction() as repo:
+        student = _apply(session, repo, _get(session, repo, number), kind, on, why, doc, extra)
+        repo.commit()
+    return student
+
+
+def _change_inputs(session: Session, student_no: str, date: str | None, reason: str | None, doc_no: str | None,
+                   reason_required: bool) -> tuple:
+    """What every change of one student takes, validated together: (number, effective day, reason, document)."""
     check = v.Collector()
     number = check(lambda: str(parse_number(student_no)))
     on = check(lambda: _effective(date, session.today))
     why = check(lambda: v.label(reason, "reason", required=reason_required))
     doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
     check.done()
-    with session.store.transaction() as repo:
-        student = _apply(session, repo, _get(session, repo, number), kind, on, why, doc, extra)
-        repo.commit()
-    return student
+    return number, on, why, doc
 
 
 def _apply(session: Session, repo: Repository, student: Student, kind: EventKind, on: date, why: str | None,
@@ -263,12 +270,7 @@ def _move(session: Session, student_no: str, kind: EventKind, target, *, date: s
     """A placement change (轉專業, 轉班, 降級): an active student, the same number, another current placement; one
     event holding the placement before and after. ``target(student)`` gives the new placement (checked here: it
     differs from the current one, its class has room, a cohort is never earlier)."""
-    check = v.Collector()
-    number = check(lambda: str(parse_number(student_no)))
-    on = check(lambda: _effective(date, session.today))
-    why = check(lambda: v.label(reason, "reason"))
-    doc = check(lambda: v.label(doc_no, "doc_no", required=False, max_len=100))
-    check.done()
+    number, on, why, doc = _change_inputs(session, student_no, date, reason, doc_no, reason_required=True)
     with session.store.transaction() as repo:
         student = _get(session, repo, number)
         session.require_change()

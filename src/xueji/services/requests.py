@@ -223,12 +223,7 @@ def listing(session: Session, status: str | None = None, college: str | None = N
 
 
 def _request_id(text: str) -> int:
-    value = str(text or "").strip().lstrip("#")
-    if not value.isdigit() or not value.isascii() or len(value) > 18:  # beyond any request SQLite can number
-        from xueji.domain.errors import InvalidData
-
-        raise InvalidData.one("request", text, N_("A request number is a whole number, like 12."))
-    return int(value)
+    return v.whole_number(text, "request", N_("A request number is a whole number, like 12."))
 
 
 def _pending(repo, number: int) -> Request:
